@@ -1,0 +1,19 @@
+// Runs backward passes over the graph (single-threaded, dependency counted, newest node
+// first so memory is freed early).
+#pragma once
+
+#include "deepseek/core/tensor.h"
+
+namespace deepseek::autograd {
+
+// tensors.backward(grad_tensors): accumulates into the .grad of every leaf reached.
+void backward(const TensorList& tensors, const TensorList& grad_tensors = {},
+              bool retain_graph = false, bool create_graph = false);
+
+// torch.autograd.grad: returns d(outputs)/d(inputs) without touching any .grad.
+// retain_graph defaults to create_graph, as in PyTorch.
+TensorList grad(const TensorList& outputs, const TensorList& inputs,
+                const TensorList& grad_outputs = {}, std::optional<bool> retain_graph = {},
+                bool create_graph = false, bool allow_unused = false);
+
+}  // namespace deepseek::autograd

@@ -1,0 +1,23 @@
+// The whole C++ API of libdeepseek in one include.
+#pragma once
+
+#include "deepseek/autograd/engine.h"
+#include "deepseek/autograd/grad_mode.h"
+#include "deepseek/backend/backend.h"
+#include "deepseek/core/allocator.h"
+#include "deepseek/core/device.h"
+#include "deepseek/core/dtype.h"
+#include "deepseek/core/error.h"
+#include "deepseek/core/generator.h"
+#include "deepseek/core/tensor.h"
+#include "deepseek/ops/binary.h"
+#include "deepseek/ops/copy.h"
+#include "deepseek/ops/creation.h"
+#include "deepseek/ops/indexing.h"
+#include "deepseek/ops/linalg.h"
+#include "deepseek/ops/print.h"
+#include "deepseek/ops/reduction.h"
+#include "deepseek/ops/shape.h"
+#include "deepseek/ops/softmax.h"
+#include "deepseek/ops/type_promotion.h"
+#include "deepseek/ops/unary.h"

@@ -1,0 +1,41 @@
+// Elementwise binary ops with broadcasting and PyTorch type promotion, plus where().
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "deepseek/core/tensor.h"
+
+namespace deepseek {
+
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
+Tensor mul(const Tensor& a, const Tensor& b);
+// True division (integers give floats); rounding_mode "trunc" or "floor" rounds the quotient.
+Tensor div(const Tensor& a, const Tensor& b, const std::optional<std::string>& rounding_mode = {});
+Tensor floor_divide(const Tensor& a, const Tensor& b);
+Tensor remainder(const Tensor& a, const Tensor& b);
+Tensor pow(const Tensor& base, const Tensor& exponent);
+Tensor pow(const Scalar& base, const Tensor& exponent);
+Tensor maximum(const Tensor& a, const Tensor& b);
+Tensor minimum(const Tensor& a, const Tensor& b);
+Tensor eq(const Tensor& a, const Tensor& b);
+Tensor ne(const Tensor& a, const Tensor& b);
+Tensor lt(const Tensor& a, const Tensor& b);
+Tensor le(const Tensor& a, const Tensor& b);
+Tensor gt(const Tensor& a, const Tensor& b);
+Tensor ge(const Tensor& a, const Tensor& b);
+Tensor logical_and(const Tensor& a, const Tensor& b);
+Tensor logical_or(const Tensor& a, const Tensor& b);
+Tensor logical_xor(const Tensor& a, const Tensor& b);
+// cond ? a : b, broadcasting all three.
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+
+// In place: self op= other (other broadcast to self's shape; result cast to self's dtype,
+// which must be able to hold it: int_tensor += 0.5 is an error, as in PyTorch).
+const Tensor& add_(const Tensor& self, const Tensor& other, const Scalar& alpha = 1);
+const Tensor& sub_(const Tensor& self, const Tensor& other, const Scalar& alpha = 1);
+const Tensor& mul_(const Tensor& self, const Tensor& other);
+const Tensor& div_(const Tensor& self, const Tensor& other);
+
+}  // namespace deepseek

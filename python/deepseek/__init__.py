@@ -1,0 +1,45 @@
+"""deepseek: a deep-learning training framework with PyTorch's Python API.
+
+`import deepseek as torch` is meant to work for scripts that use the features built so far.
+The heavy lifting happens in the C++ library (libdeepseek) through deepseek._C; this
+package adds what is naturally Python: argument parsing for PyTorch's flexible
+signatures, context managers, nn.Module and friends.
+"""
+from deepseek import _C
+from deepseek._C import (  # noqa: F401  (re-exported API)
+    Tensor, dtype, device,
+    bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+    float, double, half, long, int, short,
+    get_default_dtype, set_default_dtype, promote_types, manual_seed, initial_seed,
+    from_numpy, is_grad_enabled,
+    # math
+    neg, negative, abs, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu,
+    silu, gelu, sign, floor, ceil, round, reciprocal, erf, square, logical_not, isnan, isinf,
+    clamp, clip, add, sub, mul, multiply, div, true_divide, floor_divide, remainder, pow,
+    maximum, minimum, eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_xor, where,
+    sum, mean, prod, amax, amin, max, min, argmax, argmin, var, std, logsumexp, norm, all, any,
+    matmul, mm, bmm, dot, outer, addmm, softmax, log_softmax,
+    # shape and indexing
+    reshape, broadcast_to, permute, transpose, swapaxes, t, squeeze, unsqueeze, flatten,
+    unflatten, narrow, select, as_strided, movedim, cat, concat, stack, split, chunk, unbind,
+    tril, triu, flip, index_select, gather, scatter, scatter_add, index_add, masked_fill,
+    masked_select, nonzero,
+    # creation
+    linspace, eye, randperm,
+)
+from deepseek._size import Size  # noqa: F401
+from deepseek import _tensor  # noqa: F401  (attaches Python-side Tensor methods)
+from deepseek._factories import (  # noqa: F401
+    tensor, as_tensor, empty, zeros, ones, full, arange, rand, randn, randint,
+    empty_like, zeros_like, ones_like, full_like, rand_like, randn_like, randint_like,
+    scalar_tensor, is_tensor, is_floating_point, numel,
+)
+from deepseek.autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: F401
+from deepseek import autograd  # noqa: F401
+from deepseek import return_types  # noqa: F401
+
+__version__ = "0.1.0"
+
+
+def is_nonzero(input):
+    return input.item() != 0

@@ -1,0 +1,213 @@
+"""Tensor methods whose PyTorch signatures are easiest to parse in Python."""
+import builtins
+
+from deepseek import _C
+from deepseek._C import Tensor
+from deepseek._size import Size
+
+
+def _shape(self):
+    return Size(self._shape)
+
+
+def size(self, dim=None):
+    if dim is None:
+        return Size(self._shape)
+    return self._size(dim)
+
+
+def stride(self, dim=None):
+    if dim is None:
+        return self._stride()
+    return self._stride_at(dim)
+
+
+def to(self, *args, **kwargs):
+    """to(dtype), to(device), to(device, dtype), to(other), with dtype=/device=/copy= kwargs."""
+    device = kwargs.pop("device", None)
+    dtype = kwargs.pop("dtype", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, _C.dtype):
+            dtype = a
+        elif isinstance(a, (str, _C.device)):
+            device = _C.device(a) if isinstance(a, str) else a
+        elif isinstance(a, Tensor):
+            device, dtype = a.device, a.dtype
+        elif isinstance(a, builtins.bool):
+            copy = a
+        elif isinstance(a, builtins.int):
+            device = _C.device("cuda", a)
+        elif a is not None:
+            raise TypeError(f"to() received an invalid argument of type {type(a).__name__}")
+    if isinstance(device, str):
+        device = _C.device(device)
+    return _C._to(self, device, dtype, copy)
+
+
+def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    if retain_graph is None:
+        retain_graph = create_graph
+    _C._backward([self], [gradient], retain_graph, create_graph)
+
+
+class RemovableHandle:
+    """Returned by register_hook; .remove() unregisters the hook."""
+
+    def __init__(self, tensor, hook_id):
+        self._tensor, self._id = tensor, hook_id
+
+    def remove(self):
+        if self._tensor is not None:
+            _C._remove_hook(self._tensor, self._id)
+            self._tensor = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def register_hook(self, hook):
+    return RemovableHandle(self, _C._register_hook(self, hook))
+
+
+def register_post_accumulate_grad_hook(self, hook):
+    return RemovableHandle(self, _C._register_post_accumulate_grad_hook(self, hook))
+
+
+def _bool(self):
+    if self.numel() != 1:
+        raise RuntimeError(
+            f"Boolean value of Tensor with more than one value is ambiguous (shape {list(self.shape)})")
+    return builtins.bool(self.item())
+
+
+def _scalar(kind):
+    def convert(self):
+        if self.numel() != 1:
+            raise TypeError(f"only one element tensors can be converted to Python scalars (got shape {list(self.shape)})")
+        return kind(self.item())
+    return convert
+
+
+def _index(self):
+    if self.numel() != 1 or self.dtype.is_floating_point or self.dtype == _C.bool:
+        raise TypeError("only integer tensors of a single element can be converted to an index")
+    return builtins.int(self.item())
+
+
+def _iter(self):
+    if self.dim() == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return iter(self.unbind(0))
+
+
+def _cast(dtype):
+    def convert(self, memory_format=None):
+        return self.to(dtype)
+    return convert
+
+
+def type_as(self, other):
+    return self.to(other.dtype)
+
+
+def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    from deepseek._factories import tensor
+    return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                  requires_grad=requires_grad)
+
+
+def _new_factory(name):
+    def make(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+        from deepseek import _factories
+        return getattr(_factories, name)(*size, dtype=dtype or self.dtype,
+                                         device=device or self.device,
+                                         requires_grad=requires_grad, **kw)
+    return make
+
+
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    from deepseek._factories import full
+    return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                requires_grad=requires_grad)
+
+
+def uniform_(self, a=0.0, b=1.0, generator=None):
+    return _C._uniform_(self, a, b)
+
+
+def normal_(self, mean=0.0, std=1.0, generator=None):
+    return _C._normal_(self, mean, std)
+
+
+def bernoulli_(self, p=0.5, generator=None):
+    return self.copy_(_C._bernoulli_like(self, p))
+
+
+def cpu(self):
+    return self.to("cpu")
+
+
+def cuda(self, device=None, non_blocking=False):
+    return self.to(_C.device("cuda", device or 0) if not isinstance(device, (str, _C.device)) else device)
+
+
+def _format(self, spec):
+    if self.dim() == 0:
+        return self.item().__format__(spec)
+    return object.__format__(self, spec)
+
+
+def _mean_like(name):
+    return getattr(Tensor, name)
+
+
+for _name, _fn in {
+    "shape": property(_shape),
+    "size": size,
+    "stride": stride,
+    "to": to,
+    "backward": backward,
+    "register_hook": register_hook,
+    "register_post_accumulate_grad_hook": register_post_accumulate_grad_hook,
+    "__bool__": _bool,
+    "__float__": _scalar(builtins.float),
+    "__int__": _scalar(builtins.int),
+    "__index__": _index,
+    "__iter__": _iter,
+    "__format__": _format,
+    "float": _cast(_C.float32),
+    "double": _cast(_C.float64),
+    "half": _cast(_C.float16),
+    "bfloat16": _cast(_C.bfloat16),
+    "long": _cast(_C.int64),
+    "int": _cast(_C.int32),
+    "short": _cast(_C.int16),
+    "bool": _cast(_C.bool),
+    "byte": _cast(_C.uint8),
+    "char": _cast(_C.int8),
+    "type_as": type_as,
+    "new_tensor": new_tensor,
+    "new_zeros": _new_factory("zeros"),
+    "new_ones": _new_factory("ones"),
+    "new_empty": _new_factory("empty"),
+    "new_full": new_full,
+    "uniform_": uniform_,
+    "normal_": normal_,
+    "bernoulli_": bernoulli_,
+    "cpu": cpu,
+    "cuda": cuda,
+}.items():
+    setattr(Tensor, _name, _fn)
+
+Tensor.__array_priority__ = 1000  # numpy defers `ndarray op tensor` to Tensor's operators
+Tensor.data = property(lambda self: self.detach(),
+                       lambda self, value: self.detach().copy_(value) if value.shape == self.shape
+                       else (_ for _ in ()).throw(RuntimeError("data assignment with a different shape is not supported")))

@@ -1,0 +1,130 @@
+// Elementwise binary kernels and where().
+#include <cmath>
+
+#include "cpu_backend.h"
+#include "strided_loop.h"
+
+namespace deepseek::cpu {
+
+namespace {
+
+template <typename C>
+C floor_divide(C a, C b) {
+  if constexpr (std::is_floating_point_v<C>) {
+    return std::floor(a / b);
+  } else {
+    C q = a / b;  // the op layer rejects integer division by zero before calling
+    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+    return q;
+  }
+}
+
+// Python's modulo: the result takes the sign of the divisor.
+template <typename C>
+C remainder(C a, C b) {
+  if constexpr (std::is_floating_point_v<C>) {
+    C r = std::fmod(a, b);
+    if (r != C(0) && ((r < 0) != (b < 0))) r += b;
+    return r;
+  } else {
+    C r = a % b;
+    if (r != 0 && ((r < 0) != (b < 0))) r += b;
+    return r;
+  }
+}
+
+template <typename C>
+C int_pow(C base, C exp) {
+  if (exp < 0) return base == 1 ? C(1) : (base == -1 ? (exp % 2 ? C(-1) : C(1)) : C(0));
+  C result = 1;
+  while (exp) {
+    if (exp & 1) result = static_cast<C>(result * base);
+    exp >>= 1;
+    base = static_cast<C>(base * base);
+  }
+  return result;
+}
+
+template <typename T>
+void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
+  using C = compute_type_t<T>;
+  constexpr bool kFloat = std::is_floating_point_v<C>;
+  constexpr bool kBool = std::is_same_v<C, bool>;
+  switch (op) {
+    case BinaryOp::Add:
+      if constexpr (kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return x || y; });
+      else return map_binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x + y); });
+    case BinaryOp::Sub:
+      if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x - y); });
+      break;
+    case BinaryOp::Mul:
+      if constexpr (kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return x && y; });
+      else return map_binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x * y); });
+    case BinaryOp::Div:
+      if constexpr (kFloat) return map_binary<T, T>(a, b, out, [](C x, C y) { return x / y; });
+      break;
+    case BinaryOp::Pow:
+      if constexpr (kFloat) return map_binary<T, T>(a, b, out, [](C x, C y) { return std::pow(x, y); });
+      else if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return int_pow(x, y); });
+      break;
+    case BinaryOp::Maximum:
+      if constexpr (kFloat) {
+        return map_binary<T, T>(a, b, out, [](C x, C y) {
+          return std::isnan(x) || std::isnan(y) ? x + y : (x > y ? x : y);
+        });
+      } else {
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return x > y ? x : y; });
+      }
+    case BinaryOp::Minimum:
+      if constexpr (kFloat) {
+        return map_binary<T, T>(a, b, out, [](C x, C y) {
+          return std::isnan(x) || std::isnan(y) ? x + y : (x < y ? x : y);
+        });
+      } else {
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return x < y ? x : y; });
+      }
+    case BinaryOp::FloorDivide:
+      if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return floor_divide(x, y); });
+      break;
+    case BinaryOp::Remainder:
+      if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return remainder(x, y); });
+      break;
+    case BinaryOp::Eq: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x == y; });
+    case BinaryOp::Ne: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x != y; });
+    case BinaryOp::Lt: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x < y; });
+    case BinaryOp::Le: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x <= y; });
+    case BinaryOp::Gt: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x > y; });
+    case BinaryOp::Ge: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x >= y; });
+    case BinaryOp::LogicalAnd:
+      return map_binary<T, bool>(a, b, out, [](C x, C y) { return bool(x) && bool(y); });
+    case BinaryOp::LogicalOr:
+      return map_binary<T, bool>(a, b, out, [](C x, C y) { return bool(x) || bool(y); });
+    case BinaryOp::LogicalXor:
+      return map_binary<T, bool>(a, b, out, [](C x, C y) { return bool(x) != bool(y); });
+  }
+  throw_unsupported_dtype(binary_op_name(op), a.dtype());
+}
+
+}  // namespace
+
+void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
+  visit_dtype(a.dtype(), binary_op_name(op), [&](auto tag) {
+    binary_typed<typename decltype(tag)::type>(op, a, b, out);
+  });
+}
+
+void CpuBackend::where(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& out) {
+  visit_dtype(out.dtype(), "where", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    StridedLoop<4> loop({&out, &cond, &a, &b});
+    loop.for_each([&](char* const* p, const int64_t* s, int64_t n) {
+      for (int64_t i = 0; i < n; ++i) {
+        const bool c = *reinterpret_cast<const bool*>(p[1] + i * s[1]);
+        *reinterpret_cast<T*>(p[0] + i * s[0]) =
+            *reinterpret_cast<const T*>(p[c ? 2 : 3] + i * s[c ? 2 : 3]);
+      }
+    });
+  });
+}
+
+}  // namespace deepseek::cpu

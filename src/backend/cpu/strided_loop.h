@@ -1,0 +1,168 @@
+// Walks N same-shaped operands with arbitrary strides in lockstep.
+//
+// Dims of size 1 are dropped and neighbouring dims whose memory is laid out back to back in
+// every operand are merged ("coalesced"), so a contiguous tensor of any shape becomes a
+// single 1-D loop and a broadcast scalar a stride-0 one. The innermost dim is handed to the
+// caller as a tight inner loop; OpenMP threads split the flattened outer index space, each
+// thread taking one contiguous range of elements (so memory access stays sequential).
+#pragma once
+
+#include <omp.h>
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "deepseek/core/tensor.h"
+
+namespace deepseek::cpu {
+
+// Work below this many elements runs on one thread: forking costs more than it saves.
+inline constexpr int64_t kParallelGrain = 32768;
+
+template <size_t N>
+class StridedLoop {
+ public:
+  // operands[0] is conventionally the output. All must have the same shape.
+  explicit StridedLoop(const std::array<const Tensor*, N>& operands) {
+    const Shape& shape = operands[0]->sizes();
+    numel_ = operands[0]->numel();
+    for (size_t k = 0; k < N; ++k) {
+      base_[k] = static_cast<char*>(operands[k]->data_ptr());
+      elem_[k] = static_cast<int64_t>(operands[k]->element_size());
+    }
+    // Build dims innermost-first, skipping size-1 dims and merging contiguous neighbours.
+    for (size_t d = shape.size(); d-- > 0;) {
+      if (shape[d] == 1) continue;
+      std::array<int64_t, N> st;
+      for (size_t k = 0; k < N; ++k) st[k] = operands[k]->strides()[d] * elem_[k];
+      if (!sizes_.empty()) {
+        bool mergeable = true;
+        for (size_t k = 0; k < N; ++k) {
+          if (st[k] != strides_[k].back() * sizes_.back()) mergeable = false;
+        }
+        if (mergeable) {
+          sizes_.back() *= shape[d];
+          continue;
+        }
+      }
+      sizes_.push_back(shape[d]);
+      for (size_t k = 0; k < N; ++k) strides_[k].push_back(st[k]);
+    }
+    if (sizes_.empty()) {  // a scalar, or all dims of size 1
+      sizes_.push_back(1);
+      for (size_t k = 0; k < N; ++k) strides_[k].push_back(elem_[k]);
+    }
+  }
+
+  int64_t numel() const { return numel_; }
+  int ndim() const { return static_cast<int>(sizes_.size()); }
+  // Byte stride of operand k in the innermost dim.
+  int64_t inner_stride(size_t k) const { return strides_[k][0]; }
+
+  // fn(char* const ptrs[N], const int64_t inner_strides[N], int64_t n) handles n elements
+  // of the innermost dim starting at ptrs.
+  template <typename Fn>
+  void for_each(Fn&& fn, int64_t grain = kParallelGrain) const {
+    if (numel_ == 0) return;
+    int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    if (numel_ < grain || threads <= 1) {
+      run_range(0, numel_, fn);
+      return;
+    }
+    int64_t chunks = std::min<int64_t>(threads, (numel_ + grain - 1) / grain);
+#pragma omp parallel for num_threads(static_cast<int>(chunks)) schedule(static, 1)
+    for (int64_t c = 0; c < chunks; ++c) {
+      int64_t begin = numel_ * c / chunks, end = numel_ * (c + 1) / chunks;
+      run_range(begin, end, fn);
+    }
+  }
+
+ private:
+  template <typename Fn>
+  void run_range(int64_t begin, int64_t end, Fn& fn) const {
+    const int nd = ndim();
+    std::vector<int64_t> idx(nd);
+    std::array<char*, N> ptrs = base_;
+    int64_t rest = begin;
+    for (int d = 0; d < nd; ++d) {
+      idx[d] = rest % sizes_[d];
+      rest /= sizes_[d];
+      for (size_t k = 0; k < N; ++k) ptrs[k] += idx[d] * strides_[k][d];
+    }
+    std::array<int64_t, N> inner;
+    for (size_t k = 0; k < N; ++k) inner[k] = strides_[k][0];
+    while (begin < end) {
+      int64_t n = std::min(sizes_[0] - idx[0], end - begin);
+      fn(ptrs.data(), inner.data(), n);
+      begin += n;
+      if (begin >= end) break;
+      // Advance the multi-index by n along dim 0 and carry into the outer dims.
+      for (size_t k = 0; k < N; ++k) ptrs[k] += n * strides_[k][0];
+      idx[0] += n;
+      for (int d = 0; d < nd && idx[d] == sizes_[d]; ++d) {
+        for (size_t k = 0; k < N; ++k) ptrs[k] -= sizes_[d] * strides_[k][d];
+        idx[d] = 0;
+        if (d + 1 < nd) {
+          ++idx[d + 1];
+          for (size_t k = 0; k < N; ++k) ptrs[k] += strides_[k][d + 1];
+        }
+      }
+    }
+  }
+
+  int64_t numel_ = 0;
+  std::vector<int64_t> sizes_;             // innermost first
+  std::array<std::vector<int64_t>, N> strides_;  // bytes, innermost first
+  std::array<char*, N> base_{};
+  std::array<int64_t, N> elem_{};
+};
+
+// out[i] = f(in[i]) with In/Out the storage types; f works on compute types.
+template <typename In, typename Out, typename F>
+void map_unary(const Tensor& in, const Tensor& out, F f) {
+  StridedLoop<2> loop({&out, &in});
+  loop.for_each([&](char* const* p, const int64_t* s, int64_t n) {
+    Out* o = reinterpret_cast<Out*>(p[0]);
+    const In* a = reinterpret_cast<const In*>(p[1]);
+    if (s[0] == sizeof(Out) && s[1] == sizeof(In)) {
+      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(static_cast<compute_type_t<In>>(a[i])));
+    } else {
+      for (int64_t i = 0; i < n; ++i) {
+        *reinterpret_cast<Out*>(p[0] + i * s[0]) =
+            static_cast<Out>(f(static_cast<compute_type_t<In>>(*reinterpret_cast<const In*>(p[1] + i * s[1]))));
+      }
+    }
+  });
+}
+
+// out[i] = f(a[i], b[i]); separate loops for the contiguous and scalar-broadcast cases so
+// the compiler vectorises each.
+template <typename In, typename Out, typename F>
+void map_binary(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
+  using C = compute_type_t<In>;
+  StridedLoop<3> loop({&out, &a, &b});
+  loop.for_each([&](char* const* p, const int64_t* s, int64_t n) {
+    Out* o = reinterpret_cast<Out*>(p[0]);
+    const In* x = reinterpret_cast<const In*>(p[1]);
+    const In* y = reinterpret_cast<const In*>(p[2]);
+    constexpr int64_t so = sizeof(Out), si = sizeof(In);
+    if (s[0] == so && s[1] == si && s[2] == si) {
+      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(C(x[i]), C(y[i])));
+    } else if (s[0] == so && s[1] == si && s[2] == 0) {
+      const C yv = C(*y);
+      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(C(x[i]), yv));
+    } else if (s[0] == so && s[1] == 0 && s[2] == si) {
+      const C xv = C(*x);
+      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(xv, C(y[i])));
+    } else {
+      for (int64_t i = 0; i < n; ++i) {
+        *reinterpret_cast<Out*>(p[0] + i * s[0]) =
+            static_cast<Out>(f(C(*reinterpret_cast<const In*>(p[1] + i * s[1])),
+                               C(*reinterpret_cast<const In*>(p[2] + i * s[2]))));
+      }
+    }
+  });
+}
+
+}  // namespace deepseek::cpu

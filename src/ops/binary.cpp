@@ -1,0 +1,402 @@
+// Elementwise binary ops: validate (devices, broadcast, promotion) -> dispatch -> record.
+#include "deepseek/ops/binary.h"
+
+#include "deepseek/autograd/record.h"
+#include "deepseek/backend/backend.h"
+#include "deepseek/ops/copy.h"
+#include "deepseek/ops/creation.h"
+#include "deepseek/ops/reduction.h"
+#include "deepseek/ops/type_promotion.h"
+#include "deepseek/ops/unary.h"
+
+namespace deepseek {
+
+using autograd::BackwardArgs;
+using autograd::save;
+using autograd::save_output;
+
+namespace {
+
+// The device an expression runs on: that of any operand other than a CPU number.
+Device common_device(const Tensor& a, const Tensor& b) {
+  if (a.dim() == 0 && a.device().is_cpu()) return b.device();
+  return a.device();
+}
+
+// Computes op(a, b) in `compute` dtype into a new tensor of `out_dtype`.
+Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, DType compute, DType out_dtype,
+                  const char* name) {
+  check_same_device(name, {a, b});
+  const Device device = common_device(a, b);
+  const Shape shape = broadcast_shapes(a.sizes(), b.sizes(), name);
+  Tensor ac = broadcast_view(convert_raw(a, compute, device), shape);
+  Tensor bc = broadcast_view(convert_raw(b, compute, device), shape);
+  Tensor out = empty_tensor(shape, out_dtype, device);
+  backend_for(device).binary(op, ac, bc, out);
+  return out;
+}
+
+void check_integer_divisor(const Tensor& b, DType compute, const char* name) {
+  if (!is_integral(compute, /*include_bool=*/true)) return;
+  const bool any_zero = binary_raw(BinaryOp::Eq, b, wrapped_scalar(0), b.dtype(), DType::Bool, name)
+                            .any()
+                            .item()
+                            .to_bool();
+  DS_CHECK(!any_zero, RuntimeError, "{}: ZeroDivisionError (integer division by zero)", name);
+}
+
+Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b) {
+  return binary_raw(op, a, b, result_type({a, b}), DType::Bool, binary_op_name(op));
+}
+
+// alpha * b without recording (add/sub record the scaling in their own formula).
+Tensor scale_by_alpha(const Tensor& b, const Scalar& alpha, const Tensor& a, const char* name) {
+  if (alpha.is_integral() && alpha.to_int() == 1) return b;
+  DS_CHECK(!alpha.is_floating() || is_floating(result_type({a, b})), RuntimeError,
+           "{}: For integral input tensors, argument alpha must not be a floating point number.",
+           name);
+  Tensor s = wrapped_scalar(alpha);
+  const DType dt = result_type({b, s});
+  return binary_raw(BinaryOp::Mul, b, s, dt, dt, name);
+}
+
+bool can_cast(DType from, DType to) {
+  if (is_floating(from) && !is_floating(to)) return false;
+  if (from != DType::Bool && to == DType::Bool) return false;
+  return true;
+}
+
+}  // namespace
+
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  Tensor bs = scale_by_alpha(b, alpha, a, "add");
+  const DType dt = result_type({a, b});
+  Tensor out = binary_raw(BinaryOp::Add, a, bs, dt, dt, "add");
+  if (autograd::needs_grad({a, b})) {
+    const Shape sa = a.sizes(), sb = b.sizes();
+    autograd::record("AddBackward0", {a, b}, {out}, {},
+                     [sa, sb, alpha](const BackwardArgs& g) -> TensorList {
+                       TensorList r(2);
+                       if (g.needs(0)) r[0] = sum_to(g.grad(), sa);
+                       if (g.needs(1)) {
+                         r[1] = alpha.to_double() == 1.0 ? g.grad() : mul(g.grad(), wrapped_scalar(alpha));
+                         r[1] = sum_to(r[1], sb);
+                       }
+                       return r;
+                     });
+  }
+  return out;
+}
+
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  DS_CHECK(a.dtype() != DType::Bool || b.dtype() != DType::Bool, RuntimeError,
+           "sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+           "`^` or `logical_xor()` operator instead.");
+  Tensor bs = scale_by_alpha(b, alpha, a, "sub");
+  const DType dt = result_type({a, b});
+  Tensor out = binary_raw(BinaryOp::Sub, a, bs, dt, dt, "sub");
+  if (autograd::needs_grad({a, b})) {
+    const Shape sa = a.sizes(), sb = b.sizes();
+    autograd::record("SubBackward0", {a, b}, {out}, {},
+                     [sa, sb, alpha](const BackwardArgs& g) -> TensorList {
+                       TensorList r(2);
+                       if (g.needs(0)) r[0] = sum_to(g.grad(), sa);
+                       if (g.needs(1)) r[1] = sum_to(mul(g.grad(), wrapped_scalar(-alpha.to_double())), sb);
+                       return r;
+                     });
+  }
+  return out;
+}
+
+Tensor mul(const Tensor& a, const Tensor& b) {
+  const DType dt = result_type({a, b});
+  Tensor out = binary_raw(BinaryOp::Mul, a, b, dt, dt, "mul");
+  if (autograd::needs_grad({a, b})) {
+    const Shape sa = a.sizes(), sb = b.sizes();
+    autograd::record("MulBackward0", {a, b}, {out},
+                     {save(b.requires_grad() ? a : Tensor()), save(a.requires_grad() ? b : Tensor())},
+                     [sa, sb](const BackwardArgs& g) -> TensorList {
+                       TensorList r(2);
+                       if (g.needs(0)) r[0] = sum_to(mul(g.grad(), g.saved[1]), sa);
+                       if (g.needs(1)) r[1] = sum_to(mul(g.grad(), g.saved[0]), sb);
+                       return r;
+                     });
+  }
+  return out;
+}
+
+Tensor div(const Tensor& a, const Tensor& b, const std::optional<std::string>& rounding_mode) {
+  DType dt = result_type({a, b});
+  if (rounding_mode) {
+    DS_CHECK(*rounding_mode == "trunc" || *rounding_mode == "floor", ValueError,
+             "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{}'",
+             *rounding_mode);
+    check_integer_divisor(b, dt, "div");
+    if (*rounding_mode == "floor") return binary_raw(BinaryOp::FloorDivide, a, b, dt, dt, "div");
+    if (is_integral(dt, true)) {
+      return binary_raw(BinaryOp::Div, a, b, DType::Float64, DType::Float64, "div").to(dt);
+    }
+    Tensor q = binary_raw(BinaryOp::Div, a, b, dt, dt, "div");
+    return where(lt(q, wrapped_scalar(0)), ceil(q), floor(q));
+  }
+  if (is_integral(dt, true)) dt = default_float_dtype();
+  Tensor out = binary_raw(BinaryOp::Div, a, b, dt, dt, "div");
+  if (autograd::needs_grad({a, b})) {
+    const Shape sa = a.sizes(), sb = b.sizes();
+    autograd::record("DivBackward0", {a, b}, {out}, {save(b.requires_grad() ? a : Tensor()), save(b)},
+                     [sa, sb](const BackwardArgs& g) -> TensorList {
+                       TensorList r(2);
+                       const Tensor& bb = g.saved[1];
+                       if (g.needs(0)) r[0] = sum_to(div(g.grad(), bb), sa);
+                       if (g.needs(1)) {
+                         r[1] = sum_to(neg(div(mul(g.grad(), g.saved[0]), mul(bb, bb))), sb);
+                       }
+                       return r;
+                     });
+  }
+  return out;
+}
+
+Tensor floor_divide(const Tensor& a, const Tensor& b) {
+  const DType dt = result_type({a, b});
+  check_integer_divisor(b, dt, "floor_divide");
+  return binary_raw(BinaryOp::FloorDivide, a, b, dt, dt, "floor_divide");
+}
+
+Tensor remainder(const Tensor& a, const Tensor& b) {
+  const DType dt = result_type({a, b});
+  check_integer_divisor(b, dt, "remainder");
+  Tensor out = binary_raw(BinaryOp::Remainder, a, b, dt, dt, "remainder");
+  if (autograd::needs_grad({a, b})) {
+    const Shape sa = a.sizes(), sb = b.sizes();
+    autograd::record("RemainderBackward0", {a, b}, {out}, {save(a), save(b)},
+                     [sa, sb](const BackwardArgs& g) -> TensorList {
+                       TensorList r(2);
+                       if (g.needs(0)) r[0] = sum_to(g.grad(), sa);
+                       if (g.needs(1)) {
+                         r[1] = sum_to(neg(mul(g.grad(), floor_divide(g.saved[0], g.saved[1]))), sb);
+                       }
+                       return r;
+                     });
+  }
+  return out;
+}
+
+Tensor pow(const Tensor& base, const Tensor& exponent) {
+  const DType dt = result_type({base, exponent});
+  if (is_integral(dt, true)) {
+    // Integers to negative powers are not integers (PyTorch raises the same).
+    const bool negative = exponent.dtype() != DType::Bool &&
+                          lt(exponent, wrapped_scalar(0)).any().item().to_bool();
+    DS_CHECK(!negative, RuntimeError, "pow: Integers to negative integer powers are not allowed.");
+  }
+  Tensor out = binary_raw(BinaryOp::Pow, base, exponent, dt, dt, "pow");
+  if (autograd::needs_grad({base, exponent})) {
+    const Shape sa = base.sizes(), sb = exponent.sizes();
+    autograd::record(
+        "PowBackward1", {base, exponent}, {out}, {save(base), save(exponent), save_output(out)},
+        [sa, sb](const BackwardArgs& g) -> TensorList {
+          TensorList r(2);
+          const Tensor &x = g.saved[0], &e = g.saved[1], &y = g.saved[2];
+          if (g.needs(0)) {
+            Tensor d = mul(mul(g.grad(), e), pow(x, sub(e, wrapped_scalar(1))));
+            r[0] = sum_to(where(eq(e, wrapped_scalar(0)), zeros_like(d), d), sa);
+          }
+          if (g.needs(1)) {
+            Tensor d = mul(g.grad(), mul(y, log(x)));
+            Tensor zero_base = logical_and(eq(x, wrapped_scalar(0)), ge(e, wrapped_scalar(0)));
+            r[1] = sum_to(where(zero_base, zeros_like(d), d), sb);
+          }
+          return r;
+        });
+  }
+  return out;
+}
+
+Tensor pow(const Scalar& base, const Tensor& exponent) { return pow(wrapped_scalar(base), exponent); }
+
+namespace {
+Tensor extremum(BinaryOp op, const Tensor& a, const Tensor& b) {
+  const DType dt = result_type({a, b});
+  const char* name = binary_op_name(op);
+  Tensor out = binary_raw(op, a, b, dt, dt, name);
+  if (autograd::needs_grad({a, b})) {
+    const Shape sa = a.sizes(), sb = b.sizes();
+    const bool is_max = op == BinaryOp::Maximum;
+    autograd::record(is_max ? "MaximumBackward0" : "MinimumBackward0", {a, b}, {out},
+                     {save(a), save(b)}, [sa, sb, is_max](const BackwardArgs& g) -> TensorList {
+                       const Tensor &x = g.saved[0], &y = g.saved[1];
+                       // Ties split the gradient evenly, as in PyTorch.
+                       Tensor half = where(eq(x, y), div(g.grad(), wrapped_scalar(2)), g.grad());
+                       Tensor zero = zeros_like(half);
+                       TensorList r(2);
+                       if (g.needs(0)) r[0] = sum_to(where(is_max ? lt(x, y) : gt(x, y), zero, half), sa);
+                       if (g.needs(1)) r[1] = sum_to(where(is_max ? gt(x, y) : lt(x, y), zero, half), sb);
+                       return r;
+                     });
+  }
+  return out;
+}
+}  // namespace
+
+Tensor maximum(const Tensor& a, const Tensor& b) { return extremum(BinaryOp::Maximum, a, b); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return extremum(BinaryOp::Minimum, a, b); }
+
+Tensor eq(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Eq, a, b); }
+Tensor ne(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Ne, a, b); }
+Tensor lt(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Lt, a, b); }
+Tensor le(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Le, a, b); }
+Tensor gt(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Gt, a, b); }
+Tensor ge(const Tensor& a, const Tensor& b) { return compare(BinaryOp::Ge, a, b); }
+Tensor logical_and(const Tensor& a, const Tensor& b) { return compare(BinaryOp::LogicalAnd, a, b); }
+Tensor logical_or(const Tensor& a, const Tensor& b) { return compare(BinaryOp::LogicalOr, a, b); }
+Tensor logical_xor(const Tensor& a, const Tensor& b) { return compare(BinaryOp::LogicalXor, a, b); }
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  DS_CHECK(cond.dtype() == DType::Bool, TypeError,
+           "where expected condition to be a boolean tensor, but got a tensor with dtype {}",
+           dtype_name(cond.dtype()));
+  check_same_device("where", {cond, a, b});
+  const DType dt = result_type({a, b});
+  Device device = common_device(a, b);
+  if (cond.dim() > 0 || !cond.device().is_cpu()) device = cond.device();
+  const Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"),
+                                       b.sizes(), "where");
+  Tensor out = empty_tensor(shape, dt, device);
+  backend_for(device).where(broadcast_view(convert_raw(cond, DType::Bool, device), shape),
+                            broadcast_view(convert_raw(a, dt, device), shape),
+                            broadcast_view(convert_raw(b, dt, device), shape), out);
+  if (autograd::needs_grad({a, b})) {
+    const Shape sa = a.sizes(), sb = b.sizes();
+    autograd::record("WhereBackward0", {a, b}, {out}, {save(cond)},
+                     [sa, sb](const BackwardArgs& g) -> TensorList {
+                       Tensor zero = zeros_like(g.grad());
+                       TensorList r(2);
+                       if (g.needs(0)) r[0] = sum_to(where(g.saved[0], g.grad(), zero), sa);
+                       if (g.needs(1)) r[1] = sum_to(where(g.saved[0], zero, g.grad()), sb);
+                       return r;
+                     });
+  }
+  return out;
+}
+
+namespace {
+
+// self = op(self, other) in place, with its autograd record. The formula gets the saved
+// operands: [old self (if saved), other].
+const Tensor& binary_inplace(BinaryOp op, const Tensor& self, const Tensor& other_in,
+                             const Scalar& alpha, const char* name) {
+  autograd::check_inplace(self, name);
+  check_same_device(name, {self, other_in});
+  DType dt = result_type({self, other_in});
+  if (op == BinaryOp::Div && is_integral(dt, true)) dt = default_float_dtype();
+  DS_CHECK(can_cast(dt, self.dtype()), RuntimeError,
+           "{}: result type {} can't be cast to the desired output type {}", name,
+           dtype_name(dt), dtype_name(self.dtype()));
+  Shape shape = broadcast_shapes(self.sizes(), other_in.sizes(), name);
+  DS_CHECK(shape == self.sizes(), RuntimeError,
+           "{}: output with shape {} doesn't match the broadcast shape {}", name,
+           shape_str(self.sizes()), shape_str(shape));
+  Tensor other = scale_by_alpha(other_in, alpha, self, name);
+  // mul_/div_ need the old value of self for the other operand's gradient.
+  const bool track = autograd::needs_grad({self, other_in});
+  Tensor old_self = track && (op == BinaryOp::Mul || op == BinaryOp::Div) && other_in.requires_grad()
+                        ? self.detach().clone()
+                        : Tensor();
+  Tensor oc = broadcast_view(convert_raw(other, dt, self.device()), shape);
+  if (dt == self.dtype()) {
+    backend_for(self.device()).binary(op, self, oc, self);
+  } else {
+    Tensor tmp = empty_tensor(shape, dt, self.device());
+    backend_for(self.device()).binary(op, convert_raw(self, dt, self.device()), oc, tmp);
+    backend_for(self.device()).copy(tmp, self);
+  }
+  self.bump_version();
+  if (track) {
+    const Shape so = other_in.sizes();
+    const double a = alpha.to_double();
+    autograd::record_inplace(
+        op == BinaryOp::Add   ? "AddBackward0"
+        : op == BinaryOp::Sub ? "SubBackward0"
+        : op == BinaryOp::Mul ? "MulBackward0"
+                              : "DivBackward0",
+        self, {self, other_in}, {save(old_self), save(other_in)},
+        [op, so, a](const BackwardArgs& g) -> TensorList {
+          TensorList r(2);
+          const Tensor& gr = g.grad();
+          const Tensor &old = g.saved[0], &oth = g.saved[1];
+          switch (op) {
+            case BinaryOp::Add:
+              r[0] = gr;
+              if (g.needs(1)) r[1] = sum_to(a == 1.0 ? gr : mul(gr, wrapped_scalar(a)), so);
+              break;
+            case BinaryOp::Sub:
+              r[0] = gr;
+              if (g.needs(1)) r[1] = sum_to(mul(gr, wrapped_scalar(-a)), so);
+              break;
+            case BinaryOp::Mul:
+              r[0] = mul(gr, oth);
+              if (g.needs(1)) r[1] = sum_to(mul(gr, old), so);
+              break;
+            default:  // Div
+              r[0] = div(gr, oth);
+              if (g.needs(1)) r[1] = sum_to(neg(div(mul(gr, old), mul(oth, oth))), so);
+              break;
+          }
+          return r;
+        });
+  }
+  return self;
+}
+
+}  // namespace
+
+const Tensor& add_(const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  return binary_inplace(BinaryOp::Add, self, other, alpha, "add_");
+}
+const Tensor& sub_(const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  return binary_inplace(BinaryOp::Sub, self, other, alpha, "sub_");
+}
+const Tensor& mul_(const Tensor& self, const Tensor& other) {
+  return binary_inplace(BinaryOp::Mul, self, other, 1, "mul_");
+}
+const Tensor& div_(const Tensor& self, const Tensor& other) {
+  return binary_inplace(BinaryOp::Div, self, other, 1, "div_");
+}
+
+// Tensor methods and operators of this family.
+Tensor Tensor::add(const Tensor& o, const Scalar& alpha) const { return deepseek::add(*this, o, alpha); }
+Tensor Tensor::sub(const Tensor& o, const Scalar& alpha) const { return deepseek::sub(*this, o, alpha); }
+Tensor Tensor::mul(const Tensor& o) const { return deepseek::mul(*this, o); }
+Tensor Tensor::div(const Tensor& o) const { return deepseek::div(*this, o); }
+Tensor Tensor::pow(const Tensor& e) const { return deepseek::pow(*this, e); }
+Tensor Tensor::maximum(const Tensor& o) const { return deepseek::maximum(*this, o); }
+Tensor Tensor::minimum(const Tensor& o) const { return deepseek::minimum(*this, o); }
+Tensor Tensor::eq(const Tensor& o) const { return deepseek::eq(*this, o); }
+Tensor Tensor::ne(const Tensor& o) const { return deepseek::ne(*this, o); }
+Tensor Tensor::lt(const Tensor& o) const { return deepseek::lt(*this, o); }
+Tensor Tensor::le(const Tensor& o) const { return deepseek::le(*this, o); }
+Tensor Tensor::gt(const Tensor& o) const { return deepseek::gt(*this, o); }
+Tensor Tensor::ge(const Tensor& o) const { return deepseek::ge(*this, o); }
+Tensor Tensor::logical_and(const Tensor& o) const { return deepseek::logical_and(*this, o); }
+Tensor Tensor::logical_or(const Tensor& o) const { return deepseek::logical_or(*this, o); }
+Tensor Tensor::logical_xor(const Tensor& o) const { return deepseek::logical_xor(*this, o); }
+const Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) const { return deepseek::add_(*this, o, alpha); }
+const Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) const { return deepseek::sub_(*this, o, alpha); }
+const Tensor& Tensor::mul_(const Tensor& o) const { return deepseek::mul_(*this, o); }
+const Tensor& Tensor::div_(const Tensor& o) const { return deepseek::div_(*this, o); }
+
+Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor operator+(const Tensor& a, const Scalar& b) { return add(a, wrapped_scalar(b)); }
+Tensor operator-(const Tensor& a, const Scalar& b) { return sub(a, wrapped_scalar(b)); }
+Tensor operator*(const Tensor& a, const Scalar& b) { return mul(a, wrapped_scalar(b)); }
+Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, wrapped_scalar(b)); }
+Tensor operator+(const Scalar& a, const Tensor& b) { return add(wrapped_scalar(a), b); }
+Tensor operator-(const Scalar& a, const Tensor& b) { return sub(wrapped_scalar(a), b); }
+Tensor operator*(const Scalar& a, const Tensor& b) { return mul(wrapped_scalar(a), b); }
+Tensor operator/(const Scalar& a, const Tensor& b) { return div(wrapped_scalar(a), b); }
+
+}  // namespace deepseek
