@@ -26,7 +26,8 @@ PYBIND11_MODULE(_C, m) {
   bind_dtype_device(m);
   bind_tensor(m);
   bind_creation(m);
-  bind_math(m);
+  bind_elementwise(m);
+  bind_reduce_linalg(m);
   bind_shape(m);
   bind_autograd(m);
 }

@@ -43,7 +43,8 @@ py::object tensor_to_list(const Tensor& t);
 void bind_dtype_device(py::module_& m);
 void bind_tensor(py::module_& m);
 void bind_creation(py::module_& m);
-void bind_math(py::module_& m);
+void bind_elementwise(py::module_& m);
+void bind_reduce_linalg(py::module_& m);
 void bind_shape(py::module_& m);
 void bind_autograd(py::module_& m);
 
