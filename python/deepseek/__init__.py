@@ -29,6 +29,7 @@ from deepseek._C import (  # noqa: F401  (re-exported API)
 )
 from deepseek._size import Size  # noqa: F401
 from deepseek import _tensor  # noqa: F401  (attaches Python-side Tensor methods)
+from deepseek._tensor import set_printoptions  # noqa: F401
 from deepseek._factories import (  # noqa: F401
     tensor, as_tensor, empty, zeros, ones, full, arange, rand, randn, randint,
     empty_like, zeros_like, ones_like, full_like, rand_like, randn_like, randint_like,
@@ -37,6 +38,11 @@ from deepseek._factories import (  # noqa: F401
 from deepseek.autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: F401
 from deepseek import autograd  # noqa: F401
 from deepseek import return_types  # noqa: F401
+from deepseek.serialization import save, load  # noqa: F401
+from deepseek import cuda  # noqa: F401
+if not hasattr(_C, "Generator"):  # Python Generator for utils.data shuffling (see _generator.py)
+    from deepseek._generator import Generator  # noqa: F401
+from deepseek import nn, optim, utils  # noqa: F401
 
 __version__ = "0.1.0"
 

@@ -76,7 +76,10 @@ def randn(*size, generator=None, out=None, dtype=None, device=None, requires_gra
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, device=None,
             requires_grad=False):
-    if high is None:
+    """randint(high, size) or randint(low, high, size), as torch.randint."""
+    if size is None and high is not None and not isinstance(high, builtins.int):
+        low, high, size = 0, low, high  # randint(high, size)
+    elif high is None:
         low, high = 0, low
     if size is None:
         raise TypeError("randint() missing required argument 'size'")

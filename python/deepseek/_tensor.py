@@ -52,7 +52,10 @@ def to(self, *args, **kwargs):
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     if retain_graph is None:
         retain_graph = create_graph
-    _C._backward([self], [gradient], retain_graph, create_graph)
+    if isinstance(inputs, Tensor):
+        inputs = [inputs]
+    _C._backward([self], [gradient], retain_graph, create_graph,
+                 None if inputs is None else list(inputs))
 
 
 class RemovableHandle:
@@ -91,7 +94,8 @@ def _bool(self):
 def _scalar(kind):
     def convert(self):
         if self.numel() != 1:
-            raise TypeError(f"only one element tensors can be converted to Python scalars (got shape {list(self.shape)})")
+            raise ValueError("only one element tensors can be converted to Python scalars "
+                             f"(got shape {list(self.shape)})")
         return kind(self.item())
     return convert
 
@@ -165,8 +169,33 @@ def _format(self, spec):
     return object.__format__(self, spec)
 
 
-def _mean_like(name):
-    return getattr(Tensor, name)
+_PROFILES = {
+    "default": dict(precision=4, threshold=1000, edgeitems=3, linewidth=80),
+    "short": dict(precision=2, threshold=1000, edgeitems=2, linewidth=80),
+    "full": dict(precision=4, threshold=float("inf"), edgeitems=3, linewidth=80),
+}
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+                     profile=None, sci_mode=None):
+    """torch.set_printoptions: same arguments; sci_mode is reset unless given, as in torch."""
+    precision_, threshold_, edgeitems_, linewidth_, _ = _C._get_printoptions()
+    current = dict(precision=precision_, threshold=threshold_, edgeitems=edgeitems_,
+                   linewidth=linewidth_)
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"set_printoptions: unknown profile {profile!r}")
+        current.update(_PROFILES[profile])
+    for key, value in (("precision", precision), ("threshold", threshold),
+                       ("edgeitems", edgeitems), ("linewidth", linewidth)):
+        if value is not None:
+            current[key] = value
+    threshold_ = current["threshold"]
+    if threshold_ == float("inf") or threshold_ >= 2**63:
+        threshold_ = 2**63 - 1
+    _C._set_printoptions(builtins.int(current["precision"]), builtins.int(threshold_),
+                         builtins.int(current["edgeitems"]), builtins.int(current["linewidth"]),
+                         sci_mode)
 
 
 for _name, _fn in {

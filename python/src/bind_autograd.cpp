@@ -45,10 +45,14 @@ void bind_autograd(py::module_& m) {
   auto cls = py::reinterpret_borrow<py::class_<TensorImpl, std::shared_ptr<TensorImpl>>>(m.attr("Tensor"));
   cls.def_property_readonly("grad_fn", [](const Tensor& t) { return t.grad_fn(); });
 
-  m.def("_backward", [](const TensorList& tensors, const std::vector<std::optional<Tensor>>& grads,
-                        bool retain_graph, bool create_graph) {
-    autograd::backward(tensors, optional_list(grads), retain_graph, create_graph);
-  });
+  m.def(
+      "_backward",
+      [](const TensorList& tensors, const std::vector<std::optional<Tensor>>& grads,
+         bool retain_graph, bool create_graph, std::optional<TensorList> inputs) {
+        autograd::backward(tensors, optional_list(grads), retain_graph, create_graph, inputs);
+      },
+      py::arg("tensors"), py::arg("grads"), py::arg("retain_graph"), py::arg("create_graph"),
+      py::arg("inputs") = py::none());
   m.def("_grad", [](const TensorList& outputs, const TensorList& inputs,
                     const std::vector<std::optional<Tensor>>& grad_outputs,
                     std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
@@ -80,10 +84,13 @@ void bind_autograd(py::module_& m) {
   m.def("_remove_hook", [](const Tensor& t, int64_t id) { t.remove_hook(id); });
 
   // deepseek.autograd.Function.apply: links `outputs` to a node whose backward calls
-  // backward_fn(grads: tuple, saved: tuple) -> sequence of grads (one per input, None allowed).
-  m.def("_record_function", [](const std::string& name, const std::vector<std::optional<Tensor>>& inputs,
-                               const TensorList& outputs, const std::vector<std::optional<Tensor>>& to_save,
-                               py::object backward_fn) {
+  // backward_fn(grads: tuple, saved: tuple) -> one gradient (or None) per input. The Python
+  // side (autograd/function.py) validates what the user's backward returned.
+  m.def("_record_function", [](const std::string& name,
+                               const std::vector<std::optional<Tensor>>& inputs,
+                               const TensorList& outputs,
+                               const std::vector<std::optional<Tensor>>& to_save,
+                               py::object backward_fn, bool materialize_grads) {
     TensorList ins = optional_list(inputs);
     std::vector<autograd::ToSave> saved;
     for (const auto& s : to_save) {
@@ -95,26 +102,30 @@ void bind_autograd(py::module_& m) {
     }
     PyCallable c(std::move(backward_fn));
     const size_t n_inputs = ins.size();
-    autograd::record(name, ins, outputs, std::move(saved),
-                     [c, n_inputs, name](const autograd::BackwardArgs& g) -> TensorList {
-                       py::gil_scoped_acquire gil;
-                       py::tuple grads(g.grads.size()), saved(g.saved.size());
-                       for (size_t i = 0; i < g.grads.size(); ++i) grads[i] = py::cast(g.grads[i]);
-                       for (size_t i = 0; i < g.saved.size(); ++i) saved[i] = py::cast(g.saved[i]);
-                       py::object r = (*c.fn)(grads, saved);
-                       TensorList out;
-                       if (py::isinstance<TensorImpl>(r) || r.is_none()) {
-                         out.push_back(r.is_none() ? Tensor() : r.cast<Tensor>());
-                       } else {
-                         for (py::handle h : r) out.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
-                       }
-                       DS_CHECK(out.size() >= n_inputs, RuntimeError,
-                                "function {}Backward returned an incorrect number of gradients "
-                                "(expected {}, got {})",
-                                name, n_inputs, out.size());
-                       out.resize(n_inputs);
-                       return out;
-                     });
+    auto node = autograd::record(
+        name, ins, outputs, std::move(saved),
+        [c, n_inputs, name](const autograd::BackwardArgs& g) -> TensorList {
+          py::gil_scoped_acquire gil;
+          py::tuple grads(g.grads.size()), saved(g.saved.size());
+          for (size_t i = 0; i < g.grads.size(); ++i) {
+            grads[i] = g.grads[i].defined() ? py::cast(g.grads[i]) : py::none();
+          }
+          for (size_t i = 0; i < g.saved.size(); ++i) {
+            saved[i] = g.saved[i].defined() ? py::cast(g.saved[i]) : py::none();
+          }
+          py::object r = (*c.fn)(grads, saved);
+          TensorList out;
+          for (py::handle h : r) out.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
+          DS_CHECK(out.size() == n_inputs, RuntimeError,
+                   "function {} returned an incorrect number of gradients (expected {}, got {})",
+                   name, n_inputs, out.size());
+          return out;
+        });
+    node->set_materialize_grads(materialize_grads);
+    // An output aliasing an input is linked to this node, not to the input as a plain view.
+    for (const Tensor& o : outputs) {
+      if (auto* meta = autograd::meta_of(o)) meta->view_version.reset();
+    }
   });
 }
 

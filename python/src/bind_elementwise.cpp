@@ -1,12 +1,13 @@
 // Elementwise math and conversions: module functions (deepseek.add, ...), Tensor methods
 // and Python operators. Numbers on either side become wrapped scalars.
+#include <cmath>
+
 #include "deepseek/backend/kernel_ops.h"
 #include "deepseek/ops/binary.h"
 #include "deepseek/ops/copy.h"
 #include "deepseek/ops/creation.h"
 #include "deepseek/ops/linalg.h"
-#include "deepseek/ops/reduction.h"
-#include "deepseek/ops/softmax.h"
+#include "deepseek/ops/type_promotion.h"
 #include "deepseek/ops/unary.h"
 #include "pybind_common.h"
 
@@ -14,9 +15,12 @@ namespace deepseek::python {
 
 namespace {
 
+using TensorClass = py::class_<TensorImpl, std::shared_ptr<TensorImpl>>;
+using BinaryFn = Tensor (*)(const Tensor&, const Tensor&);
+using InplaceFn = const Tensor& (*)(const Tensor&, const Tensor&);
+
 template <typename Fn>
-void def_binary(py::module_& m, py::class_<TensorImpl, std::shared_ptr<TensorImpl>>& cls,
-                const char* name, Fn fn) {
+void def_binary(py::module_& m, TensorClass& cls, const char* name, Fn fn) {
   m.def(name, [fn, name](py::handle a, py::handle b) {
     return fn(operand_or_throw(a, name), operand_or_throw(b, name));
   });
@@ -24,92 +28,170 @@ void def_binary(py::module_& m, py::class_<TensorImpl, std::shared_ptr<TensorImp
 }
 
 template <typename Fn>
-void def_unary(py::module_& m, py::class_<TensorImpl, std::shared_ptr<TensorImpl>>& cls,
-               const char* name, Fn fn) {
-  m.def(name, [fn](const Tensor& x) { return fn(x); });
+void def_unary(py::module_& m, TensorClass& cls, const char* name, Fn fn) {
+  m.def(name, [fn](const Tensor& x) { return fn(x); }, py::arg("input"));
   cls.def(name, [fn](const Tensor& x) { return fn(x); });
 }
 
-}  // namespace
+// `a op b` for a Python operator: NotImplemented for operands that are neither tensors nor
+// numbers, so Python raises its usual TypeError (or tries the reflected operator).
+template <typename Fn>
+py::object apply_operator(Fn fn, const Tensor& self, py::handle other, bool reflected) {
+  auto o = to_operand(other);
+  if (!o) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+  return py::cast(reflected ? fn(*o, self) : fn(self, *o));
+}
 
-void bind_elementwise(py::module_& m) {
-  auto cls = py::reinterpret_borrow<py::class_<TensorImpl, std::shared_ptr<TensorImpl>>>(m.attr("Tensor"));
+// x ** number goes through pow(Tensor, Scalar): the exact integer kernel and PyTorch's
+// "Integers to negative integer powers are not allowed." check.
+Tensor pow_operands(const Tensor& a, const Tensor& b) {
+  if (b.impl()->wrapped_number) return pow(a, b.item());
+  return pow(a, b);
+}
 
-  // ---- unary ----
-  def_unary(m, cls, "neg", [](const Tensor& x) { return neg(x); });
-  def_unary(m, cls, "negative", [](const Tensor& x) { return neg(x); });
-  def_unary(m, cls, "abs", [](const Tensor& x) { return abs(x); });
-  def_unary(m, cls, "exp", [](const Tensor& x) { return exp(x); });
-  def_unary(m, cls, "log", [](const Tensor& x) { return log(x); });
-  def_unary(m, cls, "log1p", [](const Tensor& x) { return log1p(x); });
-  def_unary(m, cls, "expm1", [](const Tensor& x) { return expm1(x); });
-  def_unary(m, cls, "sqrt", [](const Tensor& x) { return sqrt(x); });
-  def_unary(m, cls, "rsqrt", [](const Tensor& x) { return rsqrt(x); });
-  def_unary(m, cls, "sin", [](const Tensor& x) { return sin(x); });
-  def_unary(m, cls, "cos", [](const Tensor& x) { return cos(x); });
-  def_unary(m, cls, "tanh", [](const Tensor& x) { return tanh(x); });
-  def_unary(m, cls, "sigmoid", [](const Tensor& x) { return sigmoid(x); });
-  def_unary(m, cls, "relu", [](const Tensor& x) { return relu(x); });
-  def_unary(m, cls, "silu", [](const Tensor& x) { return silu(x); });
-  def_unary(m, cls, "sign", [](const Tensor& x) { return sign(x); });
-  def_unary(m, cls, "floor", [](const Tensor& x) { return floor(x); });
-  def_unary(m, cls, "ceil", [](const Tensor& x) { return ceil(x); });
-  def_unary(m, cls, "round", [](const Tensor& x) { return round(x); });
-  def_unary(m, cls, "reciprocal", [](const Tensor& x) { return reciprocal(x); });
-  def_unary(m, cls, "erf", [](const Tensor& x) { return erf(x); });
-  def_unary(m, cls, "square", [](const Tensor& x) { return square(x); });
-  def_unary(m, cls, "logical_not", [](const Tensor& x) { return logical_not(x); });
+// & | ^ ~ : logical on bool tensors. Integer tensors would need bitwise kernels, which the
+// backend does not have yet; floats are refused with PyTorch's message.
+Tensor bitwise(BinaryOp logical, const char* kernel, const Tensor& a, const Tensor& b) {
+  const DType dt = result_type({a, b});
+  if (is_floating(dt)) throw_not_implemented_for(kernel, dt);
+  DS_CHECK(dt == DType::Bool, NotImplementedError,
+           "{}: bitwise operators on integer tensors are not implemented yet (got {} and {}); "
+           "only bool tensors are supported",
+           kernel, dtype_name(a.dtype()), dtype_name(b.dtype()));
+  switch (logical) {
+    case BinaryOp::LogicalAnd: return logical_and(a, b);
+    case BinaryOp::LogicalOr: return logical_or(a, b);
+    default: return logical_xor(a, b);
+  }
+}
+Tensor bitwise_and(const Tensor& a, const Tensor& b) { return bitwise(BinaryOp::LogicalAnd, "bitwise_and_cpu", a, b); }
+Tensor bitwise_or(const Tensor& a, const Tensor& b) { return bitwise(BinaryOp::LogicalOr, "bitwise_or_cpu", a, b); }
+Tensor bitwise_xor(const Tensor& a, const Tensor& b) { return bitwise(BinaryOp::LogicalXor, "bitwise_xor_cpu", a, b); }
+Tensor bitwise_not(const Tensor& a) {
+  if (is_floating(a.dtype())) throw_not_implemented_for("bitwise_not_cpu", a.dtype());
+  DS_CHECK(a.dtype() == DType::Bool, NotImplementedError,
+           "bitwise_not: bitwise operators on integer tensors are not implemented yet (got {}); "
+           "only bool tensors are supported",
+           dtype_name(a.dtype()));
+  return logical_not(a);
+}
+
+// clamp's bounds: None, a number, or a tensor.
+struct ClampBound {
+  std::optional<Scalar> number;
+  Tensor tensor;
+};
+ClampBound clamp_bound(py::handle h) {
+  if (h.is_none()) return {};
+  if (py::isinstance<TensorImpl>(h)) return {std::nullopt, h.cast<Tensor>()};
+  if (auto s = to_scalar(h)) return {s, Tensor()};
+  DS_THROW(TypeError, "clamp(): min and max must be numbers, tensors or None, got {}",
+           py::str(py::type::of(h).attr("__name__")).cast<std::string>());
+}
+Tensor clamp_any(const Tensor& x, py::handle lo_h, py::handle hi_h, bool inplace) {
+  ClampBound lo = clamp_bound(lo_h), hi = clamp_bound(hi_h);
+  if (lo.tensor.defined() || hi.tensor.defined()) {
+    Tensor lo_t = lo.number ? wrapped_scalar(*lo.number) : lo.tensor;
+    Tensor hi_t = hi.number ? wrapped_scalar(*hi.number) : hi.tensor;
+    return inplace ? clamp_(x, lo_t, hi_t) : clamp(x, lo_t, hi_t);
+  }
+  return inplace ? clamp_(x, lo.number, hi.number) : clamp(x, lo.number, hi.number);
+}
+
+// torch.round(x, decimals=d): round(x * 10^d) / 10^d (d < 0 rounds to tens, hundreds...).
+Tensor round_decimals(const Tensor& x, int64_t decimals) {
+  if (decimals == 0) return round(x);
+  DS_CHECK(is_floating(x.dtype()), RuntimeError,
+           "round_mode_kernel: decimals is only supported for floating point tensors, got {}",
+           scalar_type_name(x.dtype()));
+  const double scale = std::pow(10.0, static_cast<double>(std::abs(decimals)));
+  if (decimals > 0) return div(round(mul(x, wrapped_scalar(scale))), wrapped_scalar(scale));
+  return mul(round(div(x, wrapped_scalar(scale))), wrapped_scalar(scale));
+}
+
+void bind_unary(py::module_& m, TensorClass& cls) {
+#define DS_BIND_UNARY(name, fn)                                      \
+  def_unary(m, cls, name, [](const Tensor& x) { return fn(x); });     \
+  cls.def(name "_", [](const Tensor& x) { return fn##_(x); })
+  DS_BIND_UNARY("neg", neg);
+  DS_BIND_UNARY("negative", neg);
+  DS_BIND_UNARY("abs", abs);
+  DS_BIND_UNARY("absolute", abs);
+  DS_BIND_UNARY("exp", exp);
+  DS_BIND_UNARY("log", log);
+  DS_BIND_UNARY("log1p", log1p);
+  DS_BIND_UNARY("expm1", expm1);
+  DS_BIND_UNARY("sqrt", sqrt);
+  DS_BIND_UNARY("rsqrt", rsqrt);
+  DS_BIND_UNARY("sin", sin);
+  DS_BIND_UNARY("cos", cos);
+  DS_BIND_UNARY("tanh", tanh);
+  DS_BIND_UNARY("sigmoid", sigmoid);
+  DS_BIND_UNARY("relu", relu);
+  DS_BIND_UNARY("silu", silu);
+  DS_BIND_UNARY("sign", sign);
+  DS_BIND_UNARY("floor", floor);
+  DS_BIND_UNARY("ceil", ceil);
+  DS_BIND_UNARY("reciprocal", reciprocal);
+  DS_BIND_UNARY("erf", erf);
+  DS_BIND_UNARY("square", square);
+  DS_BIND_UNARY("logical_not", logical_not);
+#undef DS_BIND_UNARY
   def_unary(m, cls, "isnan", [](const Tensor& x) { return isnan(x); });
   def_unary(m, cls, "isinf", [](const Tensor& x) { return isinf(x); });
-  def_unary(m, cls, "neg_", [](const Tensor& x) { return neg_(x); });
-  def_unary(m, cls, "exp_", [](const Tensor& x) { return exp_(x); });
-  def_unary(m, cls, "sqrt_", [](const Tensor& x) { return sqrt_(x); });
-  def_unary(m, cls, "relu_", [](const Tensor& x) { return relu_(x); });
-  def_unary(m, cls, "sigmoid_", [](const Tensor& x) { return sigmoid_(x); });
-  def_unary(m, cls, "tanh_", [](const Tensor& x) { return tanh_(x); });
+  def_unary(m, cls, "bitwise_not", [](const Tensor& x) { return bitwise_not(x); });
+  m.def("round", [](const Tensor& x, int64_t decimals) { return round_decimals(x, decimals); },
+        py::arg("input"), py::kw_only(), py::arg("decimals") = 0);
+  cls.def("round", [](const Tensor& x, int64_t decimals) { return round_decimals(x, decimals); },
+          py::kw_only(), py::arg("decimals") = 0);
+  cls.def("round_", [](const Tensor& x, int64_t decimals) {
+    if (decimals == 0) return round_(x);
+    return assign_inplace(x, {}, "round_", [decimals](const TensorList& a) {
+      return round_decimals(a[0], decimals);
+    });
+  }, py::kw_only(), py::arg("decimals") = 0);
   m.def("gelu", [](const Tensor& x, const std::string& approximate) { return gelu(x, approximate); },
         py::arg("input"), py::arg("approximate") = "none");
   cls.def("gelu", [](const Tensor& x, const std::string& approximate) { return gelu(x, approximate); },
           py::arg("approximate") = "none");
-  auto clamp_fn = [](const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
-    return clamp(x, lo, hi);
-  };
-  m.def("clamp", clamp_fn, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
-  m.def("clip", clamp_fn, py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
-  cls.def("clamp", clamp_fn, py::arg("min") = py::none(), py::arg("max") = py::none());
-  cls.def("clip", clamp_fn, py::arg("min") = py::none(), py::arg("max") = py::none());
-  cls.def("clamp_", [](const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
-    return clamp_(x, lo, hi);
-  }, py::arg("min") = py::none(), py::arg("max") = py::none());
+  for (const char* name : {"clamp", "clip"}) {
+    m.def(name, [](const Tensor& x, py::handle lo, py::handle hi) { return clamp_any(x, lo, hi, false); },
+          py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
+    cls.def(name, [](const Tensor& x, py::handle lo, py::handle hi) { return clamp_any(x, lo, hi, false); },
+            py::arg("min") = py::none(), py::arg("max") = py::none());
+  }
+  for (const char* name : {"clamp_", "clip_"}) {
+    cls.def(name, [](const Tensor& x, py::handle lo, py::handle hi) { return clamp_any(x, lo, hi, true); },
+            py::arg("min") = py::none(), py::arg("max") = py::none());
+  }
+}
 
-  // ---- binary ----
-  m.def("add", [](py::handle a, py::handle b, const Scalar& alpha) {
-    return add(operand_or_throw(a, "add"), operand_or_throw(b, "add"), alpha);
-  }, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
-  cls.def("add", [](const Tensor& a, py::handle b, const Scalar& alpha) {
-    return add(a, operand_or_throw(b, "add"), alpha);
-  }, py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
-  m.def("sub", [](py::handle a, py::handle b, const Scalar& alpha) {
-    return sub(operand_or_throw(a, "sub"), operand_or_throw(b, "sub"), alpha);
-  }, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
-  cls.def("sub", [](const Tensor& a, py::handle b, const Scalar& alpha) {
-    return sub(a, operand_or_throw(b, "sub"), alpha);
-  }, py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+void bind_binary(py::module_& m, TensorClass& cls) {
+  for (const char* name : {"add", "sub", "subtract"}) {
+    const bool is_add = name[0] == 'a';
+    m.def(name, [is_add, name](py::handle a, py::handle b, const Scalar& alpha) {
+      Tensor x = operand_or_throw(a, name), y = operand_or_throw(b, name);
+      return is_add ? add(x, y, alpha) : sub(x, y, alpha);
+    }, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+    cls.def(name, [is_add, name](const Tensor& x, py::handle b, const Scalar& alpha) {
+      Tensor y = operand_or_throw(b, name);
+      return is_add ? add(x, y, alpha) : sub(x, y, alpha);
+    }, py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+  }
   def_binary(m, cls, "mul", [](const Tensor& a, const Tensor& b) { return mul(a, b); });
   def_binary(m, cls, "multiply", [](const Tensor& a, const Tensor& b) { return mul(a, b); });
-  m.def("div", [](py::handle a, py::handle b, std::optional<std::string> mode) {
-    return div(operand_or_throw(a, "div"), operand_or_throw(b, "div"), mode);
-  }, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
-  cls.def("div", [](const Tensor& a, py::handle b, std::optional<std::string> mode) {
-    return div(a, operand_or_throw(b, "div"), mode);
-  }, py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
+  for (const char* name : {"div", "divide"}) {
+    m.def(name, [name](py::handle a, py::handle b, std::optional<std::string> mode) {
+      return div(operand_or_throw(a, name), operand_or_throw(b, name), mode);
+    }, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
+    cls.def(name, [name](const Tensor& a, py::handle b, std::optional<std::string> mode) {
+      return div(a, operand_or_throw(b, name), mode);
+    }, py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
+  }
   def_binary(m, cls, "true_divide", [](const Tensor& a, const Tensor& b) { return div(a, b); });
   def_binary(m, cls, "floor_divide", [](const Tensor& a, const Tensor& b) { return floor_divide(a, b); });
   def_binary(m, cls, "remainder", [](const Tensor& a, const Tensor& b) { return remainder(a, b); });
-  def_binary(m, cls, "pow", [](const Tensor& a, const Tensor& b) {
-    if (b.impl()->wrapped_number) return pow(a, b.item());
-    return pow(a, b);
-  });
+  def_binary(m, cls, "pow", &pow_operands);
   def_binary(m, cls, "maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); });
   def_binary(m, cls, "minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); });
   def_binary(m, cls, "eq", [](const Tensor& a, const Tensor& b) { return eq(a, b); });
@@ -118,38 +200,61 @@ void bind_elementwise(py::module_& m) {
   def_binary(m, cls, "le", [](const Tensor& a, const Tensor& b) { return le(a, b); });
   def_binary(m, cls, "gt", [](const Tensor& a, const Tensor& b) { return gt(a, b); });
   def_binary(m, cls, "ge", [](const Tensor& a, const Tensor& b) { return ge(a, b); });
+  def_binary(m, cls, "greater", [](const Tensor& a, const Tensor& b) { return gt(a, b); });
+  def_binary(m, cls, "less", [](const Tensor& a, const Tensor& b) { return lt(a, b); });
   def_binary(m, cls, "logical_and", [](const Tensor& a, const Tensor& b) { return logical_and(a, b); });
   def_binary(m, cls, "logical_or", [](const Tensor& a, const Tensor& b) { return logical_or(a, b); });
   def_binary(m, cls, "logical_xor", [](const Tensor& a, const Tensor& b) { return logical_xor(a, b); });
+  def_binary(m, cls, "bitwise_and", &bitwise_and);
+  def_binary(m, cls, "bitwise_or", &bitwise_or);
+  def_binary(m, cls, "bitwise_xor", &bitwise_xor);
   m.def("where", [](const Tensor& cond, py::handle a, py::handle b) {
     return where(cond, operand_or_throw(a, "where"), operand_or_throw(b, "where"));
   }, py::arg("condition"), py::arg("input"), py::arg("other"));
   cls.def("where", [](const Tensor& self, const Tensor& cond, py::handle other) {
     return where(cond, self, operand_or_throw(other, "where"));
   }, py::arg("condition"), py::arg("other"));
-  // in place
-  cls.def("add_", [](const Tensor& a, py::handle b, const Scalar& alpha) {
-    return add_(a, operand_or_throw(b, "add_"), alpha);
-  }, py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
-  cls.def("sub_", [](const Tensor& a, py::handle b, const Scalar& alpha) {
-    return sub_(a, operand_or_throw(b, "sub_"), alpha);
-  }, py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
-  cls.def("mul_", [](const Tensor& a, py::handle b) { return mul_(a, operand_or_throw(b, "mul_")); });
-  cls.def("div_", [](const Tensor& a, py::handle b) { return div_(a, operand_or_throw(b, "div_")); });
+  m.def("result_type", [](py::handle a, py::handle b) {
+    return result_type({operand_or_throw(a, "result_type"), operand_or_throw(b, "result_type")});
+  }, py::arg("tensor1"), py::arg("tensor2"));
+  m.def("can_cast", [](DType from, DType to) { return can_cast(from, to); }, py::arg("from_"),
+        py::arg("to"));
 
-  // ---- operators ----
-  auto binop = [&](const char* name, const char* rname, Tensor (*fn)(const Tensor&, const Tensor&)) {
-    cls.def(name, [fn](const Tensor& a, py::handle b) -> py::object {
-      auto o = to_operand(b);
-      if (!o) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-      return py::cast(fn(a, *o));
-    }, py::is_operator());
+  // in place
+  for (const char* name : {"add_", "sub_", "subtract_"}) {
+    const bool is_add = name[0] == 'a';
+    cls.def(name, [is_add, name](const Tensor& x, py::handle b, const Scalar& alpha) {
+      Tensor y = operand_or_throw(b, name);
+      return is_add ? add_(x, y, alpha) : sub_(x, y, alpha);
+    }, py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+  }
+  cls.def("div_", [](const Tensor& a, py::handle b, std::optional<std::string> mode) {
+    return div_(a, operand_or_throw(b, "div_"), mode);
+  }, py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
+  auto def_inplace = [&](const char* name, InplaceFn fn) {
+    cls.def(name, [fn, name](const Tensor& a, py::handle b) { return fn(a, operand_or_throw(b, name)); });
+  };
+  def_inplace("mul_", [](const Tensor& a, const Tensor& b) -> const Tensor& { return mul_(a, b); });
+  def_inplace("true_divide_", [](const Tensor& a, const Tensor& b) -> const Tensor& { return div_(a, b); });
+  def_inplace("floor_divide_", &floor_divide_);
+  def_inplace("remainder_", &remainder_);
+  def_inplace("logical_and_", &logical_and_);
+  def_inplace("logical_or_", &logical_or_);
+  def_inplace("logical_xor_", &logical_xor_);
+  cls.def("pow_", [](const Tensor& a, py::handle b) -> const Tensor& {
+    Tensor e = operand_or_throw(b, "pow_");
+    if (e.impl()->wrapped_number) return pow_(a, e.item());
+    return pow_(a, e);
+  });
+}
+
+void bind_operators(TensorClass& cls) {
+  auto binop = [&](const char* name, const char* rname, BinaryFn fn) {
+    cls.def(name, [fn](const Tensor& a, py::handle b) { return apply_operator(fn, a, b, false); },
+            py::is_operator());
     if (rname) {
-      cls.def(rname, [fn](const Tensor& a, py::handle b) -> py::object {
-        auto o = to_operand(b);
-        if (!o) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-        return py::cast(fn(*o, a));
-      }, py::is_operator());
+      cls.def(rname, [fn](const Tensor& a, py::handle b) { return apply_operator(fn, a, b, true); },
+              py::is_operator());
     }
   };
   binop("__add__", "__radd__", [](const Tensor& a, const Tensor& b) { return add(a, b); });
@@ -158,10 +263,7 @@ void bind_elementwise(py::module_& m) {
   binop("__truediv__", "__rtruediv__", [](const Tensor& a, const Tensor& b) { return div(a, b); });
   binop("__floordiv__", "__rfloordiv__", [](const Tensor& a, const Tensor& b) { return floor_divide(a, b); });
   binop("__mod__", "__rmod__", [](const Tensor& a, const Tensor& b) { return remainder(a, b); });
-  binop("__pow__", "__rpow__", [](const Tensor& a, const Tensor& b) {
-    if (b.impl()->wrapped_number) return pow(a, b.item());
-    return pow(a, b);
-  });
+  binop("__pow__", "__rpow__", &pow_operands);
   binop("__matmul__", "__rmatmul__", [](const Tensor& a, const Tensor& b) { return matmul(a, b); });
   binop("__eq__", nullptr, [](const Tensor& a, const Tensor& b) { return eq(a, b); });
   binop("__ne__", nullptr, [](const Tensor& a, const Tensor& b) { return ne(a, b); });
@@ -169,76 +271,79 @@ void bind_elementwise(py::module_& m) {
   binop("__le__", nullptr, [](const Tensor& a, const Tensor& b) { return le(a, b); });
   binop("__gt__", nullptr, [](const Tensor& a, const Tensor& b) { return gt(a, b); });
   binop("__ge__", nullptr, [](const Tensor& a, const Tensor& b) { return ge(a, b); });
-  auto bitwise = [](BinaryOp logical, const char* name) {
-    return [logical, name](const Tensor& a, const Tensor& b) {
-      DS_CHECK(a.dtype() == DType::Bool && b.dtype() == DType::Bool, NotImplementedError,
-               "{}: bitwise operators are implemented for bool tensors only (got {} and {})",
-               name, dtype_name(a.dtype()), dtype_name(b.dtype()));
-      switch (logical) {
-        case BinaryOp::LogicalAnd: return logical_and(a, b);
-        case BinaryOp::LogicalOr: return logical_or(a, b);
-        default: return logical_xor(a, b);
-      }
-    };
-  };
-  for (auto [name, rname, op] : {std::tuple{"__and__", "__rand__", BinaryOp::LogicalAnd},
-                                 std::tuple{"__or__", "__ror__", BinaryOp::LogicalOr},
-                                 std::tuple{"__xor__", "__rxor__", BinaryOp::LogicalXor}}) {
-    auto f = bitwise(op, name);
-    cls.def(name, [f](const Tensor& a, py::handle b) -> py::object {
-      auto o = to_operand(b);
-      if (!o) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-      return py::cast(f(a, *o));
-    }, py::is_operator());
-    cls.def(rname, [f](const Tensor& a, py::handle b) -> py::object {
-      auto o = to_operand(b);
-      if (!o) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-      return py::cast(f(*o, a));
-    }, py::is_operator());
-  }
+  binop("__and__", "__rand__", &bitwise_and);
+  binop("__or__", "__ror__", &bitwise_or);
+  binop("__xor__", "__rxor__", &bitwise_xor);
   cls.def("__neg__", [](const Tensor& a) { return neg(a); });
   cls.def("__pos__", [](const Tensor& a) { return a; });
   cls.def("__abs__", [](const Tensor& a) { return abs(a); });
-  cls.def("__invert__", [](const Tensor& a) {
-    DS_CHECK(a.dtype() == DType::Bool, NotImplementedError,
-             "~ (bitwise_not) is implemented for bool tensors only (got {})", dtype_name(a.dtype()));
-    return logical_not(a);
-  });
-  auto ibinop = [&](const char* name, const Tensor& (*fn)(const Tensor&, const Tensor&, const Scalar&)) {
-    cls.def(name, [fn](const Tensor& a, py::handle b) -> py::object {
+  cls.def("__invert__", [](const Tensor& a) { return bitwise_not(a); });
+
+  // x op= y writes into x (its dtype must hold the result) and returns x itself.
+  auto iop = [&](const char* name, BinaryFn inplace) {
+    cls.def(name, [inplace](const Tensor& a, py::handle b) -> py::object {
       auto o = to_operand(b);
       if (!o) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-      fn(a, *o, 1);
+      inplace(a, *o);
       return py::cast(a);
     }, py::is_operator());
   };
-  ibinop("__iadd__", &add_);
-  ibinop("__isub__", &sub_);
-  cls.def("__imul__", [](const Tensor& a, py::handle b) -> py::object {
-    auto o = to_operand(b);
-    if (!o) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-    mul_(a, *o);
-    return py::cast(a);
-  }, py::is_operator());
-  cls.def("__itruediv__", [](const Tensor& a, py::handle b) -> py::object {
-    auto o = to_operand(b);
-    if (!o) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-    div_(a, *o);
-    return py::cast(a);
-  }, py::is_operator());
+  iop("__iadd__", [](const Tensor& a, const Tensor& b) { return add_(a, b); });
+  iop("__isub__", [](const Tensor& a, const Tensor& b) { return sub_(a, b); });
+  iop("__imul__", [](const Tensor& a, const Tensor& b) { return mul_(a, b); });
+  iop("__itruediv__", [](const Tensor& a, const Tensor& b) { return div_(a, b); });
+  iop("__ifloordiv__", [](const Tensor& a, const Tensor& b) { return floor_divide_(a, b); });
+  iop("__imod__", [](const Tensor& a, const Tensor& b) { return remainder_(a, b); });
+  iop("__ipow__", [](const Tensor& a, const Tensor& b) {
+    return b.impl()->wrapped_number ? pow_(a, b.item()) : pow_(a, b);
+  });
+  iop("__iand__", [](const Tensor& a, const Tensor& b) {
+    return assign_inplace(a, {b}, "bitwise_and_", [](const TensorList& t) { return bitwise_and(t[0], t[1]); });
+  });
+  iop("__ior__", [](const Tensor& a, const Tensor& b) {
+    return assign_inplace(a, {b}, "bitwise_or_", [](const TensorList& t) { return bitwise_or(t[0], t[1]); });
+  });
+  iop("__ixor__", [](const Tensor& a, const Tensor& b) {
+    return assign_inplace(a, {b}, "bitwise_xor_", [](const TensorList& t) { return bitwise_xor(t[0], t[1]); });
+  });
+}
 
-  // ---- conversions ----
+void bind_conversions(py::module_& m, TensorClass& cls) {
   m.def("_to", [](const Tensor& x, std::optional<Device> device, std::optional<DType> dtype, bool copy) {
     return to(x, device.value_or(x.device()), dtype.value_or(x.dtype()), copy);
   });
-  cls.def("clone", [](const Tensor& x) { return clone(x); });
-  cls.def("contiguous", [](const Tensor& x) { return contiguous(x); });
-  cls.def("copy_", [](const Tensor& x, const Tensor& src) { return copy_(x, src); }, py::arg("src"));
+  cls.def("clone", [](const Tensor& x, py::handle /*memory_format*/) { return clone(x); },
+          py::kw_only(), py::arg("memory_format") = py::none());
+  m.def("clone", [](const Tensor& x, py::handle /*memory_format*/) { return clone(x); },
+        py::arg("input"), py::kw_only(), py::arg("memory_format") = py::none());
+  cls.def("contiguous", [](const Tensor& x, py::handle /*memory_format*/) { return contiguous(x); },
+          py::arg("memory_format") = py::none());
+  cls.def("copy_", [](const Tensor& x, const Tensor& src, bool /*non_blocking*/) { return copy_(x, src); },
+          py::arg("src"), py::arg("non_blocking") = false);
   cls.def("fill_", [](const Tensor& x, py::handle v) {
-    if (py::isinstance<TensorImpl>(v)) return fill_(x, v.cast<Tensor>().item());
-    return fill_(x, *to_scalar(v));
-  });
+    if (py::isinstance<TensorImpl>(v)) {
+      Tensor t = v.cast<Tensor>();
+      DS_CHECK(t.dim() == 0, RuntimeError,
+               "fill_ only supports 0-dimension value tensor but got tensor with {} dimensions.",
+               t.dim());
+      return fill_(x, t.item());
+    }
+    auto s = to_scalar(v);
+    DS_CHECK(s.has_value(), TypeError, "fill_(): argument 'value' must be Number, not {}",
+             py::str(py::type::of(v).attr("__name__")).cast<std::string>());
+    return fill_(x, *s);
+  }, py::arg("value"));
   cls.def("zero_", [](const Tensor& x) { return zero_(x); });
+}
+
+}  // namespace
+
+void bind_elementwise(py::module_& m) {
+  auto cls = py::reinterpret_borrow<TensorClass>(m.attr("Tensor"));
+  bind_unary(m, cls);
+  bind_binary(m, cls);
+  bind_operators(cls);
+  bind_conversions(m, cls);
 }
 
 }  // namespace deepseek::python

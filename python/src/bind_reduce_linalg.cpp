@@ -87,7 +87,7 @@ void bind_reduce_linalg(py::module_& m) {
   // max/min: no dim -> value; dim -> (values, indices); tensor -> maximum.
   auto extreme = [](bool is_max) {
     return [is_max](const Tensor& x, py::object dim, bool keepdim) -> py::object {
-      if (dim.is_none()) return py::cast(is_max ? amax(x) : amin(x));
+      if (dim.is_none()) return py::cast(is_max ? max(x) : min(x));
       if (py::isinstance<TensorImpl>(dim)) return py::cast(is_max ? maximum(x, dim.cast<Tensor>()) : minimum(x, dim.cast<Tensor>()));
       auto [v, i] = is_max ? max(x, dim.cast<int64_t>(), keepdim) : min(x, dim.cast<int64_t>(), keepdim);
       py::object result = py::module_::import("deepseek.return_types").attr(is_max ? "max" : "min");

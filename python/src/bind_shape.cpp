@@ -47,15 +47,15 @@ TensorIndex to_index(py::handle h) {
     auto step = slice_part(s.attr("step"));
     return TensorIndex::Slice(slice_part(s.attr("start")), slice_part(s.attr("stop")), step.value_or(1));
   }
-  if (py::isinstance<TensorImpl>(h)) {
-    Tensor t = h.cast<Tensor>();
-    // A 0-dim integer tensor indexes like an int (keeps the result a view).
-    if (t.dim() == 0 && is_integral(t.dtype()) ) return TensorIndex::Int(t.item().to_int());
+  const bool is_tensor = py::isinstance<TensorImpl>(h);
+  if (is_tensor || py::isinstance<py::array>(h) ||
+      (py::isinstance<py::sequence>(h) && !py::isinstance<py::str>(h))) {
+    Tensor t = is_tensor ? h.cast<Tensor>() : tensor_from_python(h, std::nullopt);
+    // A 0-dim integer tensor indexes like an int (keeps the result a view), as in PyTorch.
+    if (t.dim() == 0 && is_integral(t.dtype())) return TensorIndex::Int(t.item().to_int());
+    // An empty list selects nothing; it is an integer index, not a float tensor.
+    if (!is_tensor && t.numel() == 0 && is_floating(t.dtype())) t = t.to(DType::Int64);
     return TensorIndex::Of(t);
-  }
-  if (py::isinstance<py::array>(h)) return TensorIndex::Of(tensor_from_python(h, std::nullopt));
-  if (py::isinstance<py::sequence>(h) && !py::isinstance<py::str>(h)) {
-    return TensorIndex::Of(tensor_from_python(h, std::nullopt));
   }
   if (py::hasattr(h, "__index__")) return TensorIndex::Int(index_of(h));
   DS_THROW(IndexError,

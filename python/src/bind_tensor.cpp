@@ -8,9 +8,24 @@
 #include "deepseek/ops/copy.h"
 #include "deepseek/ops/creation.h"
 #include "deepseek/ops/print.h"
+#include "deepseek/ops/type_promotion.h"
 #include "pybind_common.h"
 
 namespace deepseek::python {
+
+namespace {
+bool is_numpy_scalar(py::handle h) {
+  // Leaked on purpose: a static py::object would be released after the interpreter is gone.
+  static PyObject* generic = [] {
+    try {
+      return py::object(py::module_::import("numpy").attr("generic")).release().ptr();
+    } catch (const py::error_already_set&) {
+      return static_cast<PyObject*>(nullptr);
+    }
+  }();
+  return generic != nullptr && PyObject_IsInstance(h.ptr(), generic) == 1;
+}
+}  // namespace
 
 std::optional<Scalar> to_scalar(py::handle h) {
   if (py::isinstance<py::bool_>(h)) return Scalar(h.cast<bool>());
@@ -22,12 +37,12 @@ std::optional<Scalar> to_scalar(py::handle h) {
     return Scalar(static_cast<int64_t>(v));
   }
   if (PyFloat_Check(h.ptr())) return Scalar(h.cast<double>());
-  // numpy scalars
-  if (py::hasattr(h, "dtype") && py::hasattr(h, "item") && !py::hasattr(h, "shape")) {
-    return to_scalar(h.attr("item")());
-  }
-  if (py::isinstance<py::array>(h) && h.attr("ndim").cast<int>() == 0) {
-    return to_scalar(h.attr("item")());
+  // numpy scalars (np.float32(1), np.int64(2), np.bool_(True), ...) and 0-d arrays.
+  if (is_numpy_scalar(h) || (py::isinstance<py::array>(h) && h.attr("ndim").cast<int>() == 0)) {
+    py::object item = h.attr("item")();
+    if (py::isinstance<py::bool_>(item) || PyLong_Check(item.ptr()) || PyFloat_Check(item.ptr())) {
+      return to_scalar(item);
+    }
   }
   return std::nullopt;
 }
@@ -52,9 +67,22 @@ struct Collected {
   Shape shape;
   std::vector<double> floats;
   std::vector<int64_t> ints;
-  bool any_float = false, any_int = false, any_bool = false;
-  std::vector<Tensor> tensors;  // elements that were tensors (e.g. a list of 0-dim tensors)
+  // PyTorch's inference: promote_types over the elements, a Python float counting as the
+  // default dtype, a numpy scalar or a tensor as its own dtype.
+  std::optional<DType> inferred;
+  void note(DType d) { inferred = inferred ? promote_types(*inferred, d) : d; }
 };
+
+std::optional<DType> dtype_from_numpy(const py::dtype& dt);
+
+// A leaf that is not a number: PyTorch's errors for the same input.
+[[noreturn]] void throw_not_a_number(py::handle h) {
+  const std::string type = py::str(py::type::of(h).attr("__name__")).cast<std::string>();
+  if (py::isinstance<py::str>(h) || py::isinstance<py::bytes>(h)) {
+    DS_THROW(TypeError, "new(): invalid data type '{}'", type);
+  }
+  DS_THROW(RuntimeError, "Could not infer dtype of {}", type);
+}
 
 void infer_shape(py::handle h, Shape& shape, size_t depth) {
   if (py::isinstance<TensorImpl>(h)) {
@@ -75,23 +103,24 @@ void collect(py::handle h, const Shape& shape, size_t depth, Collected& c) {
       DS_CHECK(depth + static_cast<size_t>(t.dim()) == shape.size(), ValueError,
                "tensor(): expected sequence of length {} at dim {} (got a tensor of shape {})",
                depth < shape.size() ? shape[depth] : 0, depth, shape_str(t.sizes()));
-      Tensor flat = convert_raw(t.detach().contiguous(), DType::Float64, Device(DeviceType::CPU));
-      const double* p = static_cast<const double*>(flat.data_ptr());
-      if (is_floating(t.dtype())) c.any_float = true;
-      else if (t.dtype() == DType::Bool) c.any_bool = true;
-      else c.any_int = true;
-      for (int64_t i = 0; i < flat.numel(); ++i) {
-        c.floats.push_back(p[i]);
-        c.ints.push_back(static_cast<int64_t>(p[i]));
-      }
+      const Device host(DeviceType::CPU);
+      Tensor floats = convert_raw(t.detach().contiguous(), DType::Float64, host).contiguous();
+      Tensor ints = convert_raw(t.detach().contiguous(), DType::Int64, host).contiguous();
+      const double* pf = static_cast<const double*>(floats.data_ptr());
+      const int64_t* pi = static_cast<const int64_t*>(ints.data_ptr());
+      c.note(t.dtype());
+      c.floats.insert(c.floats.end(), pf, pf + floats.numel());
+      c.ints.insert(c.ints.end(), pi, pi + ints.numel());
       return;
     }
     auto s = to_scalar(h);
-    DS_CHECK(s.has_value(), TypeError, "tensor(): could not convert element of type {} to a number",
-             py::str(py::type::of(h).attr("__name__")).cast<std::string>());
-    if (s->is_floating()) c.any_float = true;
-    else if (s->is_bool()) c.any_bool = true;
-    else c.any_int = true;
+    if (!s) throw_not_a_number(h);
+    if (is_numpy_scalar(h)) {
+      auto dt = dtype_from_numpy(py::reinterpret_borrow<py::object>(h).attr("dtype").cast<py::dtype>());
+      c.note(dt.value_or(s->dtype()));
+    } else {
+      c.note(s->dtype());
+    }
     c.floats.push_back(s->to_double());
     c.ints.push_back(s->to_int());
     return;
@@ -115,9 +144,16 @@ Tensor tensor_from_python(py::handle data, std::optional<DType> dtype) {
   infer_shape(data, shape, 0);
   Collected c;
   collect(data, shape, 0, c);
-  DType inferred = c.any_float ? default_float_dtype() : c.any_int ? DType::Int64 : c.any_bool ? DType::Bool : default_float_dtype();
-  DType target = dtype.value_or(inferred);
-  if (is_floating(inferred) || is_floating(target)) {
+  const DType inferred = c.inferred.value_or(default_float_dtype());  // [] is a float tensor
+  const DType target = dtype.value_or(inferred);
+  const bool from_floats = is_floating(inferred);
+  if (!is_floating(target)) {
+    // PyTorch refuses numbers an integer dtype cannot hold (tensor([300], dtype=int8)).
+    for (size_t i = 0; i < c.ints.size(); ++i) {
+      check_scalar_fits("tensor", from_floats ? Scalar(c.floats[i]) : Scalar(c.ints[i]), target);
+    }
+  }
+  if (from_floats || is_floating(target)) {
     Tensor t = tensor_from(c.floats, shape, TensorOptions(DType::Float64));
     return convert_raw(t, target, Device(DeviceType::CPU));
   }
@@ -165,7 +201,7 @@ py::dtype numpy_dtype(DType d) {
     case DType::Float64: return py::dtype("float64");
     default:
       DS_THROW(TypeError, "Got unsupported ScalarType {}: numpy has no such dtype",
-               dtype_name(d));
+               scalar_type_name(d));
   }
 }
 
@@ -173,7 +209,7 @@ py::dtype numpy_dtype(DType d) {
 Tensor from_numpy(py::array arr) {
   auto dt = dtype_from_numpy(arr.dtype());
   DS_CHECK(dt.has_value(), TypeError,
-           "can't convert np.ndarray of type {}. The only supported types are: float64, "
+           "can't convert np.ndarray of type numpy.{}. The only supported types are: float64, "
            "float32, float16, int64, int32, int16, int8, uint8, and bool.",
            py::str(arr.dtype()).cast<std::string>());
   const ssize_t nd = arr.ndim();
@@ -285,7 +321,13 @@ void bind_tensor(py::module_& m) {
       .def("is_contiguous", [](const Tensor& t) { return t.is_contiguous(); })
       .def("is_floating_point", [](const Tensor& t) { return t.is_floating_point(); })
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
-      .def("item", [](const Tensor& t) { return t.item(); })
+      .def("item", [](const Tensor& t) {
+        DS_CHECK(t.numel() == 1, ValueError,
+                 "only one element tensors can be converted to Python scalars (got a tensor "
+                 "with {} elements)",
+                 t.numel());
+        return t.item();
+      })
       .def("tolist", [](const Tensor& t) { return tensor_to_list(t); })
       .def("numpy", [](const Tensor& t) { return to_numpy(t); })
       .def("__len__", [](const Tensor& t) {
@@ -305,6 +347,24 @@ void bind_tensor(py::module_& m) {
            py::arg("requires_grad") = true)
       .def("detach", [](const Tensor& t) { return t.detach(); })
       .def("detach_", [](const Tensor& t) { t.detach_(); return t; })
+      // `param.data = new` in PyTorch: this tensor takes new's storage, geometry and dtype and
+      // keeps its Python object, autograd flags and version counter. Module.to()/.double()
+      // convert parameters this way so that references held elsewhere (optimizers) stay valid.
+      .def("_set_data", [](const Tensor& self, const Tensor& src) {
+        DS_CHECK(!self.requires_grad() || is_floating(src.dtype()), RuntimeError,
+                 "data set to a tensor that requires gradients must be floating point (got {})",
+                 dtype_name(src.dtype()));
+        const TensorImpl& from = *src.impl();
+        TensorImpl& to = *self.impl();
+        to.storage = from.storage;
+        to.sizes = from.sizes;
+        to.strides = from.strides;
+        to.offset = from.offset;
+        to.dtype = from.dtype;
+        to.view_base = nullptr;
+        to.wrapped_number = false;
+        return self;
+      }, py::arg("new_data"))
       .def("retain_grad", [](const Tensor& t) { t.retain_grad(); })
       .def_property_readonly("retains_grad", [](const Tensor& t) { return t.retains_grad(); })
       .def_property_readonly("output_nr", [](const Tensor& t) { return t.output_nr(); });
@@ -313,6 +373,20 @@ void bind_tensor(py::module_& m) {
     return tensor_from_python(data, dtype);
   }, py::arg("data"), py::arg("dtype") = py::none());
   m.def("from_numpy", [](py::array arr) { return from_numpy(arr); }, py::arg("ndarray"));
+
+  // deepseek.set_printoptions (deepseek/_tensor.py) parses profiles and calls these.
+  m.def("_get_printoptions", [] {
+    const PrintOptions& o = print_options();
+    py::object sci = o.sci_mode ? py::object(py::bool_(*o.sci_mode)) : py::object(py::none());
+    return py::make_tuple(o.precision, o.threshold, o.edgeitems, o.linewidth, sci);
+  });
+  m.def("_set_printoptions", [](int precision, int64_t threshold, int64_t edgeitems,
+                                int64_t linewidth, std::optional<bool> sci_mode) {
+    DS_CHECK(precision >= 0 && threshold >= 0 && edgeitems >= 0 && linewidth > 0, ValueError,
+             "set_printoptions: precision, threshold and edgeitems must be non-negative and "
+             "linewidth positive");
+    print_options() = PrintOptions{precision, threshold, edgeitems, linewidth, sci_mode};
+  });
 }
 
 }  // namespace deepseek::python

@@ -30,6 +30,10 @@ PYBIND11_MODULE(_C, m) {
   bind_reduce_linalg(m);
   bind_shape(m);
   bind_autograd(m);
+  bind_optim(m);
+  bind_cuda(m);
+  bind_io(m);
+  bind_nn_functional(m);
 }
 
 }  // namespace deepseek::python

@@ -4,7 +4,9 @@ namespace deepseek::autograd {
 
 AutogradMeta* meta_of(const Tensor& t) {
   if (!t.defined()) return nullptr;
-  return static_cast<AutogradMeta*>(t.impl()->autograd_meta.get());
+  auto* m = static_cast<AutogradMeta*>(t.impl()->autograd_meta.get());
+  if (m && m->view_version && *m->view_version != t.version()) refresh_stale_view(t, *m);
+  return m;
 }
 
 AutogradMeta& ensure_meta(const Tensor& t) {

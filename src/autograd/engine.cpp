@@ -142,12 +142,13 @@ TensorList run(const TensorList& roots, const TensorList& root_grads, bool keep_
     std::shared_ptr<Node> keep = owners[n];
     TensorList grads = std::move(buffers[n]);
     buffers.erase(n);
-    n->run_pre_hooks(grads);
+    // As in PyTorch 1.13, autograd.grad captures a gradient before the tensor's hooks run.
     if (capture) {
       for (size_t i = 0; i < captures.size(); ++i) {
         if (captures[i].node == n) captured[i] = grads[captures[i].input_nr];
       }
     }
+    n->run_pre_hooks(grads);
     const bool run_it = capture ? must_run.count(n) > 0 : true;
     TensorList outs;
     if (run_it) {
@@ -198,9 +199,28 @@ void check_root_grads(const TensorList& roots, const TensorList& grads, const ch
 }  // namespace
 
 void backward(const TensorList& tensors, const TensorList& grad_tensors, bool retain_graph,
-              bool create_graph) {
+              bool create_graph, const std::optional<TensorList>& inputs) {
   check_root_grads(tensors, grad_tensors, "backward");
-  run(tensors, grad_tensors, retain_graph || create_graph, create_graph, {}, false);
+  const bool keep = retain_graph || create_graph;
+  if (!inputs) {
+    run(tensors, grad_tensors, keep, create_graph, {}, false);
+    return;
+  }
+  DS_CHECK(!inputs->empty(), RuntimeError, "'inputs' argument to backward() cannot be empty.");
+  // Capture the gradients of `inputs` only, then accumulate them as the leaves' sinks would.
+  TensorList grads = run(tensors, grad_tensors, keep, create_graph, *inputs, true);
+  GradModeGuard mode(create_graph);
+  for (size_t i = 0; i < inputs->size(); ++i) {
+    const Tensor& in = (*inputs)[i];
+    if (!grads[i].defined()) continue;
+    if (in.is_leaf()) {
+      gradient_edge(in).fn->apply({grads[i]});
+      continue;
+    }
+    Tensor g = create_graph ? grads[i] : grads[i].detach();
+    Tensor old = in.grad();
+    ensure_meta(in).grad = old.defined() ? add(old, g) : g.clone();
+  }
 }
 
 TensorList grad(const TensorList& outputs, const TensorList& inputs,

@@ -30,33 +30,39 @@ void Node::remove_pre_hook(int64_t id) {
 }
 
 void Node::set_retain_grad(uint32_t output_nr, std::weak_ptr<TensorImpl> tensor) {
-  for (auto& [nr, t] : retain_grad_) {
-    if (nr == output_nr) {
-      t = std::move(tensor);
+  for (auto& h : pre_hooks_) {
+    if (!h.fn && h.output_nr == output_nr) {
+      h.retains = std::move(tensor);
       return;
     }
   }
-  retain_grad_.emplace_back(output_nr, std::move(tensor));
+  pre_hooks_.push_back({next_hook_id(), output_nr, nullptr, std::move(tensor)});
 }
+
+namespace {
+
+void store_retained_grad(const std::weak_ptr<TensorImpl>& weak, const Tensor& g) {
+  auto impl = weak.lock();
+  if (!impl) return;
+  Tensor t(impl);
+  AutogradMeta& m = ensure_meta(t);
+  // A retained grad never shares memory with the gradient flowing on.
+  Tensor incoming = GradMode::is_enabled() ? g : g.detach();
+  m.grad = m.grad.defined() ? add(m.grad, incoming) : incoming.clone();
+}
+
+}  // namespace
 
 void Node::run_pre_hooks(TensorList& grads) {
   for (auto& h : pre_hooks_) {
     Tensor& g = grads[h.output_nr];
     if (!g.defined()) continue;
+    if (!h.fn) {
+      store_retained_grad(h.retains, g);
+      continue;
+    }
     Tensor replaced = h.fn(g);
     if (replaced.defined()) g = replaced;
-  }
-  for (auto& [nr, weak] : retain_grad_) {
-    auto impl = weak.lock();
-    if (!impl || !grads[nr].defined()) continue;
-    Tensor t(impl);
-    AutogradMeta& m = ensure_meta(t);
-    // A retained grad never shares memory with the gradient flowing on.
-    if (!m.grad.defined()) {
-      m.grad = GradMode::is_enabled() ? grads[nr].clone() : grads[nr].detach().clone();
-    } else {
-      m.grad = GradMode::is_enabled() ? add(m.grad, grads[nr]) : add(m.grad, grads[nr].detach());
-    }
   }
 }
 

@@ -29,15 +29,22 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
            "you need to access saved tensors after calling backward. (node: {})",
            owner ? owner->name() : "unknown");
   const uint32_t now = data_.version();
-  DS_CHECK(now == saved_version_, RuntimeError,
-           "one of the variables needed for gradient computation has been modified by an "
-           "inplace operation: [{} {}], which is {} of {}, is at version {}; expected version "
-           "{} instead. Hint: the operation that failed to compute its gradient is {}; find "
-           "where that tensor was changed in place and use an out-of-place op there.",
-           dtype_name(data_.dtype()), shape_str(data_.sizes()),
-           is_output_ ? fmt::format("output {}", output_nr_) : std::string("an input"),
-           owner ? owner->name() : "unknown", now, saved_version_,
-           owner ? owner->name() : "unknown");
+  if (now != saved_version_) {
+    // Name the tensor as PyTorch does: by the node that produced it, if any.
+    std::string which;
+    if (is_output_) {
+      which = fmt::format(", which is output {} of {},", output_nr_, owner ? owner->name() : "?");
+    } else if (auto fn = data_.grad_fn()) {
+      which = fmt::format(", which is output {} of {},", data_.output_nr(), fn->name());
+    }
+    DS_THROW(RuntimeError,
+             "one of the variables needed for gradient computation has been modified by an "
+             "inplace operation: [{} {}]{} is at version {}; expected version {} instead. Hint: "
+             "the operation that failed to compute its gradient is {}; find where that tensor "
+             "was changed in place and use an out-of-place op there.",
+             dtype_name(data_.dtype()), shape_str(data_.sizes()), which, now, saved_version_,
+             owner ? owner->name() : "unknown");
+  }
   if (!is_output_ || !requires_grad_) return data_;
   // Re-link a saved output to the node that produced it, so a double backward sees it.
   Tensor alias = data_.detach();

@@ -46,6 +46,62 @@ void Backend::scatter(const Tensor&, int64_t, const Tensor&, const Tensor&, bool
 }
 Tensor Backend::nonzero(const Tensor&) { not_implemented("nonzero"); }
 
+// ---- neural-network kernels ----
+void Backend::conv_forward(const ConvParams&, const Tensor&, const Tensor&, const Tensor&,
+                           const Tensor&) {
+  not_implemented("conv_forward");
+}
+void Backend::conv_backward_input(const ConvParams&, const Tensor&, const Tensor&,
+                                  const Tensor&) {
+  not_implemented("conv_backward_input");
+}
+void Backend::conv_backward_weight(const ConvParams&, const Tensor&, const Tensor&,
+                                   const Tensor&, const Tensor&) {
+  not_implemented("conv_backward_weight");
+}
+void Backend::pool_forward(const PoolParams&, const Tensor&, const Tensor&, const Tensor&) {
+  not_implemented("pool_forward");
+}
+void Backend::pool_backward(const PoolParams&, const Tensor&, const Tensor&, const Tensor&) {
+  not_implemented("pool_backward");
+}
+void Backend::norm_forward(const NormParams&, const Tensor&, const Tensor&, const Tensor&,
+                           const Tensor&, const Tensor&, const Tensor&) {
+  not_implemented("norm_forward");
+}
+void Backend::norm_backward(const NormParams&, const Tensor&, const Tensor&, const Tensor&,
+                            const Tensor&, const Tensor&, const Tensor&, const Tensor&,
+                            const Tensor&) {
+  not_implemented("norm_backward");
+}
+void Backend::attention_forward(const AttentionParams&, const Tensor&, const Tensor&,
+                                const Tensor&, const Tensor&, const Tensor&, const Tensor&) {
+  not_implemented("attention_forward");
+}
+void Backend::attention_backward(const AttentionParams&, const Tensor&, const Tensor&,
+                                 const Tensor&, const Tensor&, const Tensor&, const Tensor&,
+                                 const Tensor&, const Tensor&, const Tensor&, const Tensor&,
+                                 const Tensor&) {
+  not_implemented("attention_backward");
+}
+
+void Backend::sgd_update(const SgdHyper&, const TensorList&, const TensorList&, const TensorList&,
+                         const std::vector<bool>&) {
+  not_implemented("sgd_update");
+}
+void Backend::adam_update(const AdamHyper&, const TensorList&, const TensorList&, const TensorList&,
+                          const TensorList&, const TensorList&, const std::vector<double>&) {
+  not_implemented("adam_update");
+}
+void Backend::rmsprop_update(const RmspropHyper&, const TensorList&, const TensorList&,
+                             const TensorList&, const TensorList&, const TensorList&) {
+  not_implemented("rmsprop_update");
+}
+void Backend::adagrad_update(const AdagradHyper&, const TensorList&, const TensorList&,
+                             const TensorList&, const std::vector<double>&) {
+  not_implemented("adagrad_update");
+}
+
 namespace {
 Backend* g_backends[kNumDeviceTypes] = {};
 }

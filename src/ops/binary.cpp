@@ -1,6 +1,7 @@
 // Elementwise binary ops: validate (devices, broadcast, promotion) -> dispatch -> record.
 #include "deepseek/ops/binary.h"
 
+#include "deepseek/autograd/grad_mode.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/backend/backend.h"
 #include "deepseek/ops/copy.h"
@@ -49,28 +50,31 @@ Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b) {
   return binary_raw(op, a, b, result_type({a, b}), DType::Bool, binary_op_name(op));
 }
 
-// alpha * b without recording (add/sub record the scaling in their own formula).
-Tensor scale_by_alpha(const Tensor& b, const Scalar& alpha, const Tensor& a, const char* name) {
-  if (alpha.is_integral() && alpha.to_int() == 1) return b;
-  DS_CHECK(!alpha.is_floating() || is_floating(result_type({a, b})), RuntimeError,
+// alpha * b in `compute` (the dtype of a + b), without recording: add/sub record the
+// scaling in their own formula. Scaling in compute keeps int64 + 2 * int8 from wrapping at 8 bits.
+Tensor scale_by_alpha(const Tensor& b, const Scalar& alpha, DType compute, const char* name) {
+  if (!alpha.is_floating() && alpha.to_int() == 1) return b;
+  DS_CHECK(!alpha.is_floating() || is_floating(compute), RuntimeError,
            "{}: For integral input tensors, argument alpha must not be a floating point number.",
            name);
-  Tensor s = wrapped_scalar(alpha);
-  const DType dt = result_type({b, s});
-  return binary_raw(BinaryOp::Mul, b, s, dt, dt, name);
+  DS_CHECK(!alpha.is_bool() || compute == DType::Bool, RuntimeError,
+           "{}: Boolean alpha only supported for Boolean results.", name);
+  return binary_raw(BinaryOp::Mul, convert_raw(b, compute, b.device()), wrapped_scalar(alpha),
+                    compute, compute, name);
 }
 
-bool can_cast(DType from, DType to) {
-  if (is_floating(from) && !is_floating(to)) return false;
-  if (from != DType::Bool && to == DType::Bool) return false;
-  return true;
+// PyTorch refuses bool operands in subtraction and in the integer-only kernels.
+void check_not_bool(const Tensor& a, const Tensor& b, const char* kernel) {
+  if (a.dtype() == DType::Bool && b.dtype() == DType::Bool) {
+    throw_not_implemented_for(kernel, DType::Bool);
+  }
 }
 
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  Tensor bs = scale_by_alpha(b, alpha, a, "add");
   const DType dt = result_type({a, b});
+  Tensor bs = scale_by_alpha(b, alpha, dt, "add");
   Tensor out = binary_raw(BinaryOp::Add, a, bs, dt, dt, "add");
   if (autograd::needs_grad({a, b})) {
     const Shape sa = a.sizes(), sb = b.sizes();
@@ -92,8 +96,11 @@ Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   DS_CHECK(a.dtype() != DType::Bool || b.dtype() != DType::Bool, RuntimeError,
            "sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
            "`^` or `logical_xor()` operator instead.");
-  Tensor bs = scale_by_alpha(b, alpha, a, "sub");
+  DS_CHECK(a.dtype() != DType::Bool && b.dtype() != DType::Bool, RuntimeError,
+           "sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+           "trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   const DType dt = result_type({a, b});
+  Tensor bs = scale_by_alpha(b, alpha, dt, "sub");
   Tensor out = binary_raw(BinaryOp::Sub, a, bs, dt, dt, "sub");
   if (autograd::needs_grad({a, b})) {
     const Shape sa = a.sizes(), sb = b.sizes();
@@ -128,13 +135,21 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 Tensor div(const Tensor& a, const Tensor& b, const std::optional<std::string>& rounding_mode) {
   DType dt = result_type({a, b});
   if (rounding_mode) {
-    DS_CHECK(*rounding_mode == "trunc" || *rounding_mode == "floor", ValueError,
+    DS_CHECK(*rounding_mode == "trunc" || *rounding_mode == "floor", RuntimeError,
              "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{}'",
              *rounding_mode);
+    check_not_bool(a, b, *rounding_mode == "floor" ? "div_floor_cpu" : "div_trunc_cpu");
     check_integer_divisor(b, dt, "div");
     if (*rounding_mode == "floor") return binary_raw(BinaryOp::FloorDivide, a, b, dt, dt, "div");
+    autograd::GradModeGuard no_grad(false);  // rounded quotients have no gradient
     if (is_integral(dt, true)) {
-      return binary_raw(BinaryOp::Div, a, b, DType::Float64, DType::Float64, "div").to(dt);
+      // Exact for all int64: floor quotient, plus one where floor and trunc differ (a
+      // remainder left and operands of opposite signs).
+      Tensor q = binary_raw(BinaryOp::FloorDivide, a, b, dt, dt, "div");
+      Tensor r = binary_raw(BinaryOp::Remainder, a, b, dt, dt, "div");
+      Tensor opposite = logical_xor(lt(a, wrapped_scalar(0)), lt(b, wrapped_scalar(0)));
+      Tensor fix = logical_and(ne(r, wrapped_scalar(0)), opposite);
+      return binary_raw(BinaryOp::Add, q, fix, dt, dt, "div");
     }
     Tensor q = binary_raw(BinaryOp::Div, a, b, dt, dt, "div");
     return where(lt(q, wrapped_scalar(0)), ceil(q), floor(q));
@@ -158,12 +173,14 @@ Tensor div(const Tensor& a, const Tensor& b, const std::optional<std::string>& r
 }
 
 Tensor floor_divide(const Tensor& a, const Tensor& b) {
+  check_not_bool(a, b, "div_floor_cpu");
   const DType dt = result_type({a, b});
   check_integer_divisor(b, dt, "floor_divide");
   return binary_raw(BinaryOp::FloorDivide, a, b, dt, dt, "floor_divide");
 }
 
 Tensor remainder(const Tensor& a, const Tensor& b) {
+  check_not_bool(a, b, "remainder_cpu");
   const DType dt = result_type({a, b});
   check_integer_divisor(b, dt, "remainder");
   Tensor out = binary_raw(BinaryOp::Remainder, a, b, dt, dt, "remainder");
@@ -184,12 +201,12 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
 
 Tensor pow(const Tensor& base, const Tensor& exponent) {
   const DType dt = result_type({base, exponent});
-  if (is_integral(dt, true)) {
-    // Integers to negative powers are not integers (PyTorch raises the same).
-    const bool negative = exponent.dtype() != DType::Bool &&
-                          lt(exponent, wrapped_scalar(0)).any().item().to_bool();
-    DS_CHECK(!negative, RuntimeError, "pow: Integers to negative integer powers are not allowed.");
-  }
+  if (dt == DType::Bool) throw_not_implemented_for("pow", dt);
+  // An integer tensor exponent may be negative: x ** -n is 0 except for x = 1 or -1, as in
+  // PyTorch (only a Python number exponent is refused, by pow(Tensor, Scalar)).
+  DS_CHECK(!(exponent.impl()->wrapped_number && is_integral(dt, true)) ||
+               exponent.item().to_double() >= 0,
+           RuntimeError, "pow: Integers to negative integer powers are not allowed.");
   Tensor out = binary_raw(BinaryOp::Pow, base, exponent, dt, dt, "pow");
   if (autograd::needs_grad({base, exponent})) {
     const Shape sa = base.sizes(), sb = exponent.sizes();
@@ -253,9 +270,10 @@ Tensor logical_or(const Tensor& a, const Tensor& b) { return compare(BinaryOp::L
 Tensor logical_xor(const Tensor& a, const Tensor& b) { return compare(BinaryOp::LogicalXor, a, b); }
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
-  DS_CHECK(cond.dtype() == DType::Bool, TypeError,
+  // uint8 masks are still accepted (PyTorch 1.13 only warns about them).
+  DS_CHECK(cond.dtype() == DType::Bool || cond.dtype() == DType::UInt8, RuntimeError,
            "where expected condition to be a boolean tensor, but got a tensor with dtype {}",
-           dtype_name(cond.dtype()));
+           scalar_type_name(cond.dtype()));
   check_same_device("where", {cond, a, b});
   const DType dt = result_type({a, b});
   Device device = common_device(a, b);
@@ -288,20 +306,25 @@ const Tensor& binary_inplace(BinaryOp op, const Tensor& self, const Tensor& othe
                              const Scalar& alpha, const char* name) {
   autograd::check_inplace(self, name);
   check_same_device(name, {self, other_in});
+  if (op == BinaryOp::Sub) {
+    DS_CHECK(self.dtype() != DType::Bool && other_in.dtype() != DType::Bool, RuntimeError,
+             "{}: Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+             "are trying to invert a mask, use the `~` or `logical_not()` operator instead.",
+             name);
+  }
   DType dt = result_type({self, other_in});
   if (op == BinaryOp::Div && is_integral(dt, true)) dt = default_float_dtype();
-  DS_CHECK(can_cast(dt, self.dtype()), RuntimeError,
-           "{}: result type {} can't be cast to the desired output type {}", name,
-           dtype_name(dt), dtype_name(self.dtype()));
+  check_can_cast(name, dt, self.dtype());
   Shape shape = broadcast_shapes(self.sizes(), other_in.sizes(), name);
   DS_CHECK(shape == self.sizes(), RuntimeError,
            "{}: output with shape {} doesn't match the broadcast shape {}", name,
            shape_str(self.sizes()), shape_str(shape));
-  Tensor other = scale_by_alpha(other_in, alpha, self, name);
-  // mul_/div_ need the old value of self for the other operand's gradient.
+  Tensor other = scale_by_alpha(other_in, alpha, dt, name);
+  // mul_/div_ need the old value of self for the other operand's gradient. A recorded clone,
+  // so that gradient stays differentiable with respect to self's history (double backward).
   const bool track = autograd::needs_grad({self, other_in});
   Tensor old_self = track && (op == BinaryOp::Mul || op == BinaryOp::Div) && other_in.requires_grad()
-                        ? self.detach().clone()
+                        ? self.clone()
                         : Tensor();
   Tensor oc = broadcast_view(convert_raw(other, dt, self.device()), shape);
   if (dt == self.dtype()) {
@@ -362,6 +385,47 @@ const Tensor& mul_(const Tensor& self, const Tensor& other) {
 }
 const Tensor& div_(const Tensor& self, const Tensor& other) {
   return binary_inplace(BinaryOp::Div, self, other, 1, "div_");
+}
+
+namespace {
+const Tensor& binary_assign(const Tensor& self, const Tensor& other, const char* name,
+                            Tensor (*op)(const Tensor&, const Tensor&)) {
+  return assign_inplace(self, {other}, name, [op](const TensorList& a) { return op(a[0], a[1]); });
+}
+}  // namespace
+
+const Tensor& div_(const Tensor& self, const Tensor& other,
+                   const std::optional<std::string>& rounding_mode) {
+  if (!rounding_mode) return div_(self, other);
+  return assign_inplace(self, {other}, "div_", [rounding_mode](const TensorList& a) {
+    return div(a[0], a[1], rounding_mode);
+  });
+}
+const Tensor& floor_divide_(const Tensor& self, const Tensor& other) {
+  return binary_assign(self, other, "floor_divide_", &floor_divide);
+}
+const Tensor& remainder_(const Tensor& self, const Tensor& other) {
+  return binary_assign(self, other, "remainder_", &remainder);
+}
+const Tensor& pow_(const Tensor& self, const Tensor& exponent) {
+  return binary_assign(self, exponent, "pow_", [](const Tensor& a, const Tensor& b) {
+    return pow(a, b);
+  });
+}
+const Tensor& maximum_(const Tensor& self, const Tensor& other) {
+  return binary_assign(self, other, "maximum_", &maximum);
+}
+const Tensor& minimum_(const Tensor& self, const Tensor& other) {
+  return binary_assign(self, other, "minimum_", &minimum);
+}
+const Tensor& logical_and_(const Tensor& self, const Tensor& other) {
+  return binary_assign(self, other, "logical_and_", &logical_and);
+}
+const Tensor& logical_or_(const Tensor& self, const Tensor& other) {
+  return binary_assign(self, other, "logical_or_", &logical_or);
+}
+const Tensor& logical_xor_(const Tensor& self, const Tensor& other) {
+  return binary_assign(self, other, "logical_xor_", &logical_xor);
 }
 
 // Tensor methods and operators of this family.

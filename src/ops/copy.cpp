@@ -1,10 +1,12 @@
 // Conversions and copies.
 #include "deepseek/ops/copy.h"
 
+#include "deepseek/autograd/engine.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/backend/backend.h"
 #include "deepseek/ops/creation.h"
 #include "deepseek/ops/reduction.h"
+#include "deepseek/ops/type_promotion.h"
 
 namespace deepseek {
 
@@ -116,6 +118,7 @@ const Tensor& copy_(const Tensor& self, const Tensor& src) {
 
 const Tensor& fill_(const Tensor& self, const Scalar& value) {
   autograd::check_inplace(self, "fill_");
+  check_scalar_fits("fill_", value, self.dtype());
   backend_for(self.device()).fill(self, value);
   self.bump_version();
   if (autograd::needs_grad({self})) {
@@ -128,6 +131,40 @@ const Tensor& fill_(const Tensor& self, const Scalar& value) {
 }
 
 const Tensor& zero_(const Tensor& self) { return fill_(self, 0); }
+
+const Tensor& assign_inplace(const Tensor& self, const TensorList& others, const char* name,
+                             const OutOfPlaceFn& op) {
+  autograd::check_inplace(self, name);
+  TensorList args{self};
+  args.insert(args.end(), others.begin(), others.end());
+  const bool track = autograd::needs_grad(args);
+  Tensor result;
+  {
+    // When recording, op runs on a recorded copy of self: self is overwritten below, and op's
+    // own node (which may have saved its input) must keep the old values.
+    autograd::GradModeGuard mode(track);
+    TensorList op_args = args;
+    if (track) op_args[0] = self.clone();
+    result = op(op_args);
+  }
+  DS_CHECK(result.sizes() == self.sizes(), RuntimeError,
+           "{}: output with shape {} doesn't match the broadcast shape {}", name,
+           shape_str(self.sizes()), shape_str(result.sizes()));
+  check_can_cast(name, result.dtype(), self.dtype());
+  const std::string node_name =
+      result.grad_fn() ? result.grad_fn()->name() : fmt::format("{}Backward", name);
+  backend_for(self.device()).copy(result.detach(), self);
+  self.bump_version();
+  if (track) {
+    // self now holds op's result: its gradient goes on through op's own node (and from there
+    // to self's old history), so the backward is op's, differentiable to any order.
+    autograd::record_inplace(node_name, self, {self, result}, {},
+                             [](const autograd::BackwardArgs& g) -> TensorList {
+                               return {Tensor(), g.grad()};
+                             });
+  }
+  return self;
+}
 
 // Tensor methods of this family.
 Tensor Tensor::to(DType dtype, bool copy) const { return deepseek::to(*this, device(), dtype, copy); }

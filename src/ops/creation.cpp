@@ -6,6 +6,7 @@
 #include "deepseek/backend/backend.h"
 #include "deepseek/core/philox.h"
 #include "deepseek/ops/copy.h"
+#include "deepseek/ops/type_promotion.h"
 
 namespace deepseek {
 
@@ -16,9 +17,26 @@ Tensor finish(Tensor t, const TensorOptions& options) {
   return t;
 }
 
+// Factories check sizes with PyTorch's words before allocating.
+void check_factory_shape(const Shape& shape) {
+  for (int64_t s : shape) {
+    DS_CHECK(s >= 0, RuntimeError, "Trying to create tensor with negative dimension {}: {}", s,
+             shape_str(shape));
+  }
+}
+
+Tensor new_tensor(const Shape& shape, DType dtype, Device device) {
+  check_factory_shape(shape);
+  return empty_tensor(shape, dtype, device);
+}
+
+void check_floating_random(const char* kernel, DType dtype) {
+  if (!is_floating(dtype)) throw_not_implemented_for(kernel, dtype);
+}
+
 Tensor random_tensor(RandomKind kind, const Shape& shape, DType dtype, Device device,
                      Generator* gen, double a, double b) {
-  Tensor out = empty_tensor(shape, dtype, device);
+  Tensor out = new_tensor(shape, dtype, device);
   auto [seed, offset] = (gen ? *gen : default_generator()).reserve(static_cast<uint64_t>(out.numel()));
   backend_for(device).random(kind, out, seed, offset, a, b);
   return out;
@@ -27,12 +45,13 @@ Tensor random_tensor(RandomKind kind, const Shape& shape, DType dtype, Device de
 }  // namespace
 
 Tensor empty(const Shape& shape, TensorOptions options) {
-  return finish(empty_tensor(shape, options.dtype_or(default_float_dtype()), options.device),
-                options);
+  return finish(new_tensor(shape, options.dtype_or(default_float_dtype()), options.device), options);
 }
 
 Tensor full(const Shape& shape, const Scalar& value, TensorOptions options) {
-  Tensor t = empty_tensor(shape, options.dtype_or(value.dtype()), options.device);
+  const DType dtype = options.dtype_or(value.dtype());
+  check_scalar_fits("full", value, dtype);
+  Tensor t = new_tensor(shape, dtype, options.device);
   backend_for(t.device()).fill(t, value);
   return finish(t, options);
 }
@@ -73,8 +92,8 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
            s, e, st);
   const bool all_int = !start.is_floating() && !end.is_floating() && !step.is_floating();
   const int64_t n = static_cast<int64_t>(std::ceil((e - s) / st));
-  Tensor out = empty_tensor({n}, options.dtype_or(all_int ? DType::Int64 : default_float_dtype()),
-                            options.device);
+  Tensor out = new_tensor({n}, options.dtype_or(all_int ? DType::Int64 : default_float_dtype()),
+                          options.device);
   if (n > 0) backend_for(out.device()).arange(out, s, st);
   return finish(out, options);
 }
@@ -82,14 +101,34 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
 Tensor linspace(double start, double end, int64_t steps, TensorOptions options) {
   DS_CHECK(steps >= 0, RuntimeError, "linspace: number of steps must be non-negative, got {}",
            steps);
-  Tensor out = empty_tensor({steps}, options.dtype_or(default_float_dtype()), options.device);
-  if (steps > 0) {
-    const double step = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0.0;
-    backend_for(out.device()).arange(out, start, step);
-    // Make the last value exactly `end`, as numpy does.
-    if (steps > 1) backend_for(out.device()).fill(make_view(out, {1}, {1}, steps - 1), end);
+  const DType dtype = options.dtype_or(default_float_dtype());
+  // Computed on the host the way PyTorch's kernel computes it, in the output's precision
+  // (double for integers) and symmetric about the middle, so both ends are exact:
+  //   i < steps / 2 ? start + step * i : end - step * (steps - 1 - i)
+  // (fused multiply-adds, as PyTorch's build contracts them).
+  Tensor host = empty_tensor({steps}, DType::Float64, Device(DeviceType::CPU));
+  double* h = host.data_ptr<double>();
+  if (!is_floating(dtype)) {  // PyTorch converts the ends to the integer type first
+    start = std::trunc(start);
+    end = std::trunc(end);
   }
-  return finish(out, options);
+  auto fill = [&](auto zero) {
+    using C = decltype(zero);
+    const C s = static_cast<C>(start), e = static_cast<C>(end);
+    const C step = steps > 1 ? (e - s) / static_cast<C>(steps - 1) : C(0);
+    // A single step is `start` (torch.linspace(0, 1, 1) == [0.]).
+    const int64_t halfway = steps == 1 ? 1 : steps / 2;
+    for (int64_t i = 0; i < steps; ++i) {
+      h[i] = i < halfway ? std::fma(step, static_cast<C>(i), s)
+                         : std::fma(-step, static_cast<C>(steps - 1 - i), e);
+    }
+  };
+  if (dtype == DType::Float64 || !is_floating(dtype)) {
+    fill(0.0);
+  } else {
+    fill(0.0f);
+  }
+  return finish(to(host, options.device, dtype), options);
 }
 
 Tensor eye(int64_t n, std::optional<int64_t> m, TensorOptions options) {
@@ -105,15 +144,13 @@ Tensor eye(int64_t n, std::optional<int64_t> m, TensorOptions options) {
 
 Tensor rand(const Shape& shape, TensorOptions options, Generator* gen) {
   DType dt = options.dtype_or(default_float_dtype());
-  DS_CHECK(is_floating(dt), TypeError, "rand: expected a floating point dtype, got {}",
-           dtype_name(dt));
+  check_floating_random("check_uniform_bounds", dt);
   return finish(random_tensor(RandomKind::Uniform, shape, dt, options.device, gen, 0, 1), options);
 }
 
 Tensor randn(const Shape& shape, TensorOptions options, Generator* gen) {
   DType dt = options.dtype_or(default_float_dtype());
-  DS_CHECK(is_floating(dt), TypeError, "randn: expected a floating point dtype, got {}",
-           dtype_name(dt));
+  check_floating_random("normal_kernel_cpu", dt);
   return finish(random_tensor(RandomKind::Normal, shape, dt, options.device, gen, 0, 1), options);
 }
 
@@ -152,8 +189,7 @@ Tensor bernoulli_like(const Tensor& like, double p, Generator* gen) {
 namespace {
 const Tensor& random_fill_(const Tensor& self, RandomKind kind, double a, double b,
                            Generator* gen, const char* op) {
-  DS_CHECK(is_floating(self.dtype()), TypeError, "{}: expected a floating point tensor, got {}",
-           op, dtype_name(self.dtype()));
+  check_floating_random(op, self.dtype());
   Tensor fresh = random_tensor(kind, self.sizes(), self.dtype(), self.device(), gen, a, b);
   backend_for(self.device()).copy(fresh, self);
   self.bump_version();
@@ -162,12 +198,12 @@ const Tensor& random_fill_(const Tensor& self, RandomKind kind, double a, double
 }  // namespace
 
 const Tensor& uniform_(const Tensor& self, double from, double to, Generator* gen) {
-  return random_fill_(self, RandomKind::Uniform, from, to, gen, "uniform_");
+  return random_fill_(self, RandomKind::Uniform, from, to, gen, "check_uniform_bounds");
 }
 
 const Tensor& normal_(const Tensor& self, double mean, double std, Generator* gen) {
   DS_CHECK(std >= 0, RuntimeError, "normal_: expects std >= 0.0, but found std {}", std);
-  return random_fill_(self, RandomKind::Normal, mean, std, gen, "normal_");
+  return random_fill_(self, RandomKind::Normal, mean, std, gen, "normal_kernel_cpu");
 }
 
 namespace {

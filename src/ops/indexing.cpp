@@ -19,8 +19,8 @@ using autograd::save;
 namespace {
 
 Tensor as_long_index(const Tensor& index, const char* op) {
-  DS_CHECK(index.dtype() == DType::Int64 || index.dtype() == DType::Int32, TypeError,
-           "{}(): Expected dtype int32/int64 for index, got {}", op, dtype_name(index.dtype()));
+  DS_CHECK(index.dtype() == DType::Int64 || index.dtype() == DType::Int32, RuntimeError,
+           "{}(): Expected dtype int32 or int64 for index, got {}", op, dtype_name(index.dtype()));
   return convert_raw(index, DType::Int64, index.device());
 }
 
@@ -237,6 +237,27 @@ Tensor nonzero(const Tensor& x) {
 
 namespace {
 
+// `value` with leading size-1 dims beyond `shape`'s rank dropped, as PyTorch's copy_to does
+// for x[...] = value.
+Tensor strip_leading_ones(const Tensor& value, const Shape& shape) {
+  Tensor v = value;
+  while (v.dim() > static_cast<int64_t>(shape.size()) && v.size(0) == 1) v = squeeze(v, 0);
+  return v;
+}
+
+// True when `from` broadcasts to exactly `to` (numpy rules, `to` fixed).
+bool broadcasts_to(const Shape& from, const Shape& to) {
+  if (from.size() > to.size()) return false;
+  const size_t lead = to.size() - from.size();
+  for (size_t i = 0; i < from.size(); ++i) {
+    if (from[i] != 1 && from[i] != to[lead + i]) return false;
+  }
+  return true;
+}
+
+// Bool tensors, and uint8 ones (deprecated in PyTorch but still masks there), select by mask.
+bool is_mask(const Tensor& t) { return t.dtype() == DType::Bool || t.dtype() == DType::UInt8; }
+
 // Integer index tensors, one per indexed dim (bool masks expanded into their coordinates).
 struct Expanded {
   std::vector<std::optional<Tensor>> per_dim;
@@ -247,37 +268,61 @@ Expanded expand_masks(const Tensor& x, const std::vector<std::optional<Tensor>>&
   int64_t dim = 0;
   for (size_t i = 0; i < indices.size(); ++i) {
     const auto& idx = indices[i];
-    if (idx && idx->dtype() == DType::Bool) {
+    if (idx && is_mask(*idx)) {
       const Tensor& m = *idx;
       for (int64_t k = 0; k < m.dim(); ++k) {
-        DS_CHECK(dim + k < x.dim() && m.size(k) == x.size(dim + k), IndexError,
+        DS_CHECK(dim + k < x.dim(), IndexError,
+                 "too many indices for tensor of dimension {} (got {})", x.dim(), dim + m.dim());
+        DS_CHECK(m.size(k) == x.size(dim + k), IndexError,
                  "The shape of the mask {} at index {} does not match the shape of the indexed "
                  "tensor {} at index {}",
                  shape_str(m.sizes()), k, shape_str(x.sizes()), dim + k);
       }
+      DS_CHECK(m.dim() > 0, IndexError,
+               "index: a 0-dim mask must be given as a subscript, not to index_put_");
       Tensor nz = nonzero(m);  // [n, m.dim()]
-      if (m.dim() == 0) {
-        // x[True] / x[False]: a new leading dim of size 1 or 0.
-        DS_THROW(IndexError, "indexing with a 0-dim boolean tensor is not supported here");
-      }
       for (int64_t k = 0; k < m.dim(); ++k) e.per_dim.push_back(select(nz, 1, k));
       dim += m.dim();
     } else {
       if (idx) {
-        DS_CHECK(idx->dtype() == DType::Int64 || idx->dtype() == DType::Int32 ||
-                     idx->dtype() == DType::UInt8 || idx->dtype() == DType::Int8 ||
-                     idx->dtype() == DType::Int16,
-                 IndexError,
+        DS_CHECK(idx->dtype() == DType::Int64 || idx->dtype() == DType::Int32, IndexError,
                  "tensors used as indices must be long, int, byte or bool tensors (got {})",
                  dtype_name(idx->dtype()));
       }
-      e.per_dim.push_back(idx ? std::optional<Tensor>(convert_raw(*idx, DType::Int64, idx->device())) : std::nullopt);
+      e.per_dim.push_back(idx ? std::optional<Tensor>(convert_raw(*idx, DType::Int64, idx->device()))
+                              : std::nullopt);
       dim += 1;
     }
   }
-  DS_CHECK(dim <= x.dim(), IndexError,
-           "too many indices for tensor of dimension {} (got {})", x.dim(), dim);
+  DS_CHECK(dim <= x.dim(), IndexError, "too many indices for tensor of dimension {} (got {})",
+           x.dim(), dim);
   return e;
+}
+
+// The broadcast shape of the index tensors, with numpy's IndexError when they do not broadcast.
+Shape broadcast_indices(const std::vector<Tensor>& idx) {
+  Shape out;
+  for (const Tensor& t : idx) {
+    const Shape& s = t.sizes();
+    const size_t n = std::max(out.size(), s.size());
+    Shape r(n);
+    bool ok = true;
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t a = i < n - out.size() ? 1 : out[i - (n - out.size())];
+      const int64_t b = i < n - s.size() ? 1 : s[i - (n - s.size())];
+      ok &= a == b || a == 1 || b == 1;
+      r[i] = a == 1 ? b : a;
+    }
+    if (!ok) {
+      std::vector<std::string> shapes;
+      for (const Tensor& u : idx) shapes.push_back(shape_str(u.sizes()));
+      DS_THROW(IndexError,
+               "shape mismatch: indexing tensors could not be broadcast together with shapes {}",
+               fmt::join(shapes, ", "));
+    }
+    out = r;
+  }
+  return out;
 }
 
 // Everything both reading and writing need: the permutation that brings indexed dims first,
@@ -312,9 +357,9 @@ Plan make_plan(const Tensor& x, const std::vector<std::optional<Tensor>>& per_di
       p.rest_shape.push_back(x.size(d));
     }
   }
-  for (int64_t d : idx_dims) {
-    p.index_shape = broadcast_shapes(p.index_shape, per_dim[d]->sizes(), "index");
-  }
+  std::vector<Tensor> idx_tensors;
+  for (int64_t d : idx_dims) idx_tensors.push_back(*per_dim[d]);
+  p.index_shape = broadcast_indices(idx_tensors);
   // linear = sum_k wrap(idx_k) * stride_k over the merged indexed dims.
   Tensor linear;
   int64_t stride = 1;
@@ -380,7 +425,12 @@ const Tensor& index_put_tensors_(const Tensor& x, const std::vector<std::optiona
   std::vector<int64_t> rp = result_perm(p);
   Shape numpy_shape(rp.size());
   for (size_t i = 0; i < rp.size(); ++i) numpy_shape[i] = target[rp[i]];
-  Tensor v = expand(value.to(x.dtype()), numpy_shape);
+  Tensor stripped = strip_leading_ones(value, numpy_shape);
+  DS_CHECK(broadcasts_to(stripped.sizes(), numpy_shape), RuntimeError,
+           "shape mismatch: value tensor of shape {} cannot be broadcast to indexing result of "
+           "shape {}",
+           shape_str(value.sizes()), shape_str(numpy_shape));
+  Tensor v = expand(stripped.to(x.dtype()), numpy_shape);
   if (p.insert_at != 0) v = permute(v, inverse(rp));
   Shape merged_shape{p.merged};
   merged_shape.insert(merged_shape.end(), p.rest_shape.begin(), p.rest_shape.end());
@@ -408,8 +458,9 @@ const Tensor& index_put_tensors_(const Tensor& x, const std::vector<std::optiona
           if (g.needs(0)) {
             r[0] = g.grad();
             if (!accumulate) {
+              // Recorded when the backward is (create_graph): the zeroed positions must
+              // not pass second-order gradients either.
               r[0] = clone(g.grad());
-              autograd::GradModeGuard off(false);
               index_put_tensors_(r[0], indices, zeros({}, TensorOptions(g.grad().dtype()).set_device(g.grad().device())), false);
             }
           }
@@ -423,16 +474,21 @@ const Tensor& index_put_tensors_(const Tensor& x, const std::vector<std::optiona
 namespace {
 
 // Applies the basic (view) part of a subscript; returns the view and the tensor indices
-// aligned to the view's dims.
+// aligned to the view's dims (a mask of rank r is one entry covering r dims, as
+// expand_masks expects).
 std::pair<Tensor, std::vector<std::optional<Tensor>>> apply_basic(
-    const Tensor& x, const std::vector<TensorIndex>& indices) {
+    const Tensor& x, const std::vector<TensorIndex>& indices_in) {
   using K = TensorIndex::Kind;
+  std::vector<TensorIndex> indices = indices_in;
   int64_t consumed = 0, ellipses = 0;
-  for (const auto& i : indices) {
+  for (auto& i : indices) {
+    if (i.kind == K::Tensor && i.tensor.dtype() == DType::UInt8) {
+      i.tensor = ne(i.tensor, wrapped_scalar(0));  // a byte mask is a bool mask
+    }
     switch (i.kind) {
       case K::Integer:
       case K::Slice: consumed += 1; break;
-      case K::Tensor: consumed += i.tensor.dtype() == DType::Bool ? std::max<int64_t>(i.tensor.dim(), 0) : 1; break;
+      case K::Tensor: consumed += i.tensor.dtype() == DType::Bool ? i.tensor.dim() : 1; break;
       case K::Ellipsis: ++ellipses; break;
       default: break;
     }
@@ -441,10 +497,21 @@ std::pair<Tensor, std::vector<std::optional<Tensor>>> apply_basic(
   DS_CHECK(consumed <= x.dim(), IndexError,
            "too many indices for tensor of dimension {} (got {})", x.dim(), consumed);
   Tensor v = x;
-  int64_t dim = 0;
+  int64_t dim = 0;      // next dim of v to index
+  int64_t covered = 0;  // dims of v that `tensors` accounts for
   std::vector<std::optional<Tensor>> tensors;
-  auto pad_to = [&](int64_t d) {
-    while (static_cast<int64_t>(tensors.size()) < d) tensors.push_back(std::nullopt);
+  auto add_tensor = [&](const Tensor& t, int64_t span) {
+    for (; covered < dim; ++covered) tensors.push_back(std::nullopt);
+    tensors.push_back(t);
+    covered += span;
+    dim += span;
+  };
+  // PyTorch's rule for True/False (Python or 0-dim tensor): a new dim of size 1, indexed by
+  // the advanced index [0] (True) or [] (False), so it broadcasts with other tensor indices.
+  auto add_bool = [&](bool b) {
+    v = unsqueeze(v, dim);
+    TensorOptions opt = TensorOptions(DType::Int64).set_device(x.device());
+    add_tensor(b ? zeros({1}, opt) : empty_tensor({0}, DType::Int64, x.device()), 1);
   };
   for (const auto& i : indices) {
     switch (i.kind) {
@@ -456,6 +523,7 @@ std::pair<Tensor, std::vector<std::optional<Tensor>>> apply_basic(
         break;
       }
       case K::Slice:
+        DS_CHECK(i.step != 0, ValueError, "slice step cannot be zero");
         DS_CHECK(i.step > 0, ValueError, "step must be greater than zero");
         v = slice(v, dim, i.start, i.stop, i.step);
         ++dim;
@@ -464,37 +532,18 @@ std::pair<Tensor, std::vector<std::optional<Tensor>>> apply_basic(
         v = unsqueeze(v, dim);
         ++dim;
         break;
-      case K::Boolean:
-        v = unsqueeze(v, dim);
-        if (!i.boolean) v = narrow(v, dim, 0, 0);
-        ++dim;
-        break;
+      case K::Boolean: add_bool(i.boolean); break;
       case K::Ellipsis: dim += x.dim() - consumed; break;
-      case K::Tensor: {
-        pad_to(dim);
-        const int64_t span = i.tensor.dtype() == DType::Bool ? i.tensor.dim() : 1;
+      case K::Tensor:
         if (i.tensor.dtype() == DType::Bool && i.tensor.dim() == 0) {
-          // x[bool_tensor_scalar]: like Python True/False.
-          v = unsqueeze(v, dim);
-          if (!i.tensor.item().to_bool()) v = narrow(v, dim, 0, 0);
-          ++dim;
-          break;
+          add_bool(i.tensor.item().to_bool());
+        } else {
+          add_tensor(i.tensor, i.tensor.dtype() == DType::Bool ? i.tensor.dim() : 1);
         }
-        tensors.push_back(i.tensor);
-        for (int64_t k = 1; k < span; ++k) tensors.push_back(std::nullopt);  // mask spans dims
-        dim += span;
         break;
-      }
     }
   }
-  // Bool masks spanning several dims were recorded at their first dim; re-pack them so the
-  // mask stays one entry (expand_masks walks dims by mask rank).
-  std::vector<std::optional<Tensor>> packed;
-  for (size_t d = 0; d < tensors.size(); ++d) {
-    packed.push_back(tensors[d]);
-    if (tensors[d] && tensors[d]->dtype() == DType::Bool) d += std::max<int64_t>(tensors[d]->dim(), 1) - 1;
-  }
-  return {v, packed};
+  return {v, tensors};
 }
 
 bool has_tensor(const std::vector<std::optional<Tensor>>& t) {
@@ -516,10 +565,11 @@ const Tensor& index_put_(const Tensor& x, const std::vector<TensorIndex>& indice
                          const Tensor& value, bool accumulate) {
   auto [v, tensors] = apply_basic(x, indices);
   if (!has_tensor(tensors)) {
+    Tensor src = expand(strip_leading_ones(value, v.sizes()), v.sizes());
     if (accumulate) {
-      add_(v, value);
+      add_(v, src);
     } else {
-      copy_(v, value);
+      copy_(v, src);
     }
     return x;
   }

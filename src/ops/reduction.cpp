@@ -83,10 +83,6 @@ void check_nonempty_extremum(const Tensor& x, const Dims& dims, const char* op) 
              "{}(): Expected reduction dim {} to have non-zero size (input shape {}).", op, d,
              shape_str(x.sizes()));
   }
-  DS_CHECK(x.numel() != 0 || !dims.empty(), RuntimeError,
-           "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
-           "reduction dim with the 'dim' argument.",
-           op);
 }
 
 }  // namespace
@@ -131,8 +127,13 @@ Tensor prod(const Tensor& x, const Dims& dims_in, bool keepdim) {
           Tensor nonzero_prod = prod(where(is_zero, ones_like(xs), xs), dims, true);
           Tensor zero_count = sum(is_zero, dims, true);
           Tensor y = expand_grad(ys, in_shape, dims, keepdim);
+          // With two zeros in the slice, each one's "others" product is 0 but not constant:
+          // nonzero_prod * (the other zero) keeps second derivatives right.
+          Tensor other_zero = sub(sum(where(is_zero, xs, zeros_like(xs)), dims, true), xs);
+          Tensor at_zero = where(eq(zero_count, num(2)), mul(nonzero_prod, other_zero),
+                                 zeros_like(xs));
           Tensor others = where(is_zero,
-                                where(eq(zero_count, num(1)), expand(nonzero_prod, in_shape), zeros_like(xs)),
+                                where(eq(zero_count, num(1)), expand(nonzero_prod, in_shape), at_zero),
                                 div(y, where(is_zero, ones_like(xs), xs)));
           return {mul(expand_grad(g.grad(), in_shape, dims, keepdim), others)};
         });
@@ -144,9 +145,11 @@ namespace {
 Tensor extreme_value(const Tensor& x, const Dims& dims_in, bool keepdim, bool is_max,
                      const char* name) {
   const Dims dims = normalize_dims(dims_in, x.dim(), name);
+  DS_CHECK(x.numel() != 0 || !dims_in.empty(), RuntimeError,
+           "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+           "reduction dim with the 'dim' argument.",
+           name);
   check_nonempty_extremum(x, dims, name);
-  DS_CHECK(x.numel() != 0, RuntimeError,
-           "{}(): Expected reduction dim to be specified for input.numel() == 0.", name);
   Tensor out = reduce_raw(is_max ? ReduceOp::Max : ReduceOp::Min, x, dims, keepdim, x.dtype());
   if (autograd::needs_grad({x})) {
     const Shape in_shape = x.sizes();
@@ -171,6 +174,8 @@ Tensor amax(const Tensor& x, const Dims& dims, bool keepdim) {
 Tensor amin(const Tensor& x, const Dims& dims, bool keepdim) {
   return extreme_value(x, dims, keepdim, false, "amin");
 }
+Tensor max(const Tensor& x) { return extreme_value(x, {}, false, true, "max"); }
+Tensor min(const Tensor& x) { return extreme_value(x, {}, false, false, "min"); }
 
 namespace {
 std::tuple<Tensor, Tensor> extreme_with_index(const Tensor& x, int64_t dim, bool keepdim,
@@ -213,7 +218,7 @@ std::tuple<Tensor, Tensor> extreme_with_index(const Tensor& x, int64_t dim, bool
 Tensor arg_extreme(const Tensor& x, std::optional<int64_t> dim, bool keepdim, bool is_max) {
   const char* name = is_max ? "argmax" : "argmin";
   if (!dim) {
-    DS_CHECK(x.numel() > 0, RuntimeError,
+    DS_CHECK(x.numel() > 0, IndexError,
              "{}(): Expected reduction dim to be specified for input.numel() == 0.", name);
     Tensor flat = reshape(x.detach(), {-1});
     Tensor idx = empty_tensor({1}, DType::Int64, x.device());
@@ -329,8 +334,8 @@ Tensor Tensor::mean(const Dims& d, bool k) const { return deepseek::mean(*this, 
 Tensor Tensor::prod(const Dims& d, bool k) const { return deepseek::prod(*this, d, k); }
 Tensor Tensor::amax(const Dims& d, bool k) const { return deepseek::amax(*this, d, k); }
 Tensor Tensor::amin(const Dims& d, bool k) const { return deepseek::amin(*this, d, k); }
-Tensor Tensor::max() const { return deepseek::amax(*this); }
-Tensor Tensor::min() const { return deepseek::amin(*this); }
+Tensor Tensor::max() const { return deepseek::max(*this); }
+Tensor Tensor::min() const { return deepseek::min(*this); }
 std::tuple<Tensor, Tensor> Tensor::max(int64_t d, bool k) const { return deepseek::max(*this, d, k); }
 std::tuple<Tensor, Tensor> Tensor::min(int64_t d, bool k) const { return deepseek::min(*this, d, k); }
 Tensor Tensor::argmax(std::optional<int64_t> d, bool k) const { return deepseek::argmax(*this, d, k); }

@@ -62,16 +62,48 @@ std::optional<Strides> view_strides(const Shape& old_sizes, const Strides& old_s
   return out;
 }
 
+// True unless the window (sizes, strides) provably never maps two elements to one location.
+bool window_may_overlap(const Shape& sizes, const Strides& strides) {
+  std::vector<std::pair<int64_t, int64_t>> dims;  // (stride, size) of the dims that move
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    if (sizes[d] > 1) dims.emplace_back(strides[d], sizes[d]);
+  }
+  std::sort(dims.begin(), dims.end());
+  int64_t reach = 0;  // largest offset the smaller-stride dims reach
+  for (auto [stride, size] : dims) {
+    if (stride <= reach) return true;
+    reach += stride * (size - 1);
+  }
+  return false;
+}
+
 // Zeros of `base_shape` (contiguous) with `g` written at the given view geometry of it: the
 // adjoint of taking that view. Differentiable: its backward takes the same view again.
 Tensor embed_in_zeros(const Tensor& g, const Shape& base_shape, const Shape& sizes,
                       const Strides& strides, int64_t offset) {
   Tensor out = zeros(base_shape, TensorOptions(g.dtype()).set_device(g.device()));
-  backend_for(g.device()).copy(g, make_view(out, sizes, strides, offset));
+  if (window_may_overlap(sizes, strides)) {
+    // Elements of an overlapping window (as_strided) share locations: their gradients add.
+    autograd::NoGradGuard no_grad;
+    TensorOptions idx(DType::Int64);
+    idx.set_device(g.device());
+    Tensor pos = full({}, offset, idx);
+    for (size_t d = 0; d < sizes.size(); ++d) {
+      Shape along(sizes.size(), 1);
+      along[d] = sizes[d];
+      pos = add(pos, mul(arange(sizes[d], idx), wrapped_scalar(strides[d])).view(along));
+    }
+    out = index_add(out.view({-1}), 0, pos.reshape({-1}), g.detach().reshape({-1}))
+              .view(base_shape);
+  } else {
+    backend_for(g.device()).copy(g, make_view(out, sizes, strides, offset));
+  }
   if (autograd::needs_grad({g})) {
     autograd::record("SliceBackwardBackward0", {g}, {out}, {},
                      [sizes, strides, offset](const BackwardArgs& a) -> TensorList {
-                       return {as_strided(contiguous(a.grad()), sizes, strides, offset)};
+                       // The window is relative to the gradient's own first element.
+                       Tensor c = contiguous(a.grad());
+                       return {as_strided(c, sizes, strides, offset + c.storage_offset())};
                      });
   }
   return out;
@@ -99,6 +131,10 @@ Shape infer_size(const Shape& shape, int64_t numel, const char* op) {
     }
   }
   if (infer >= 0) {
+    DS_CHECK(known != 0 || numel != 0, RuntimeError,
+             "{}: cannot reshape tensor of 0 elements into shape {} because the unspecified "
+             "dimension size -1 can be any value and is ambiguous",
+             op, shape_str(shape));
     DS_CHECK(known != 0 && numel % known == 0, RuntimeError,
              "{}: shape '{}' is invalid for input of size {}", op, shape_str(shape), numel);
     out[infer] = numel / known;
@@ -209,7 +245,9 @@ Tensor expand(const Tensor& x, const Shape& shape_in) {
     const int64_t want = shape_in[i];
     if (xi < 0) {
       DS_CHECK(want >= 0, RuntimeError,
-               "expand: -1 is not allowed in a leading, non-existing dimension {}", i);
+               "expand: The expanded size of the tensor ({}) isn't allowed in a leading, "
+               "non-existing dimension {}",
+               want, i);
       shape[i] = want;
       strides[i] = 0;
       continue;
@@ -286,10 +324,12 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   DS_CHECK(x.dim() > 0, RuntimeError, "narrow() cannot be applied to a 0-dim tensor.");
   const int64_t d = normalize_dim(dim, x.dim(), "narrow");
   const int64_t n = x.size(d);
+  DS_CHECK(start >= -n && start <= n, IndexError,
+           "narrow(): start out of range (expected to be in range of [{}, {}], but got {})", -n, n,
+           start);
   if (start < 0) start += n;
-  DS_CHECK(start >= 0 && length >= 0 && start + length <= n, IndexError,
-           "narrow: start ({}) + length ({}) exceeds dimension size ({}) of dim {}", start, length,
-           n, d);
+  DS_CHECK(length >= 0 && start + length <= n, RuntimeError,
+           "narrow(): start ({}) + length ({}) exceeds dimension size ({}).", start, length, n);
   return slice(x, d, start, start + length, 1);
 }
 
@@ -335,12 +375,27 @@ Tensor as_strided(const Tensor& x, const Shape& sizes, const Strides& strides,
            "as_strided: setStorage: sizes {}, strides {}, storage offset {} require {} elements, "
            "but the storage has only {}",
            shape_str(sizes), shape_str(strides), offset, max_index + 1, storage_numel);
-  // The gradient lives in x's contiguous layout, so geometry is taken relative to x's offset.
   const Shape in_shape = x.sizes();
-  const int64_t rel = offset - x.storage_offset();
+  const Strides in_strides = x.strides();
+  const int64_t in_offset = x.storage_offset();
+  if (x.is_contiguous() && offset >= in_offset && max_index < in_offset + x.numel()) {
+    // The window lies inside x: the gradient is x's contiguous layout with g added in.
+    const int64_t rel = offset - in_offset;
+    return view_op(x, sizes, strides, offset, "AsStridedBackward0",
+                   [in_shape, sizes, strides, rel](const Tensor& g) {
+                     return embed_in_zeros(g, in_shape, sizes, strides, rel);
+                   });
+  }
+  // Otherwise go through the storage span both x and the window cover: add g into it, then
+  // read it back with x's own geometry.
+  int64_t x_max = in_offset;
+  for (int64_t d = 0; d < x.dim(); ++d) x_max += (x.size(d) - 1) * x.stride(d);
+  const int64_t lo = std::min(offset, in_offset);
+  const int64_t span = std::max(max_index, x_max) - lo + 1;
   return view_op(x, sizes, strides, offset, "AsStridedBackward0",
-                 [in_shape, sizes, strides, rel](const Tensor& g) {
-                   return embed_in_zeros(g, in_shape, sizes, strides, rel);
+                 [=](const Tensor& g) {
+                   Tensor storage_grad = embed_in_zeros(g, {span}, sizes, strides, offset - lo);
+                   return contiguous(as_strided(storage_grad, in_shape, in_strides, in_offset - lo));
                  });
 }
 
@@ -522,13 +577,17 @@ Tensor triu(const Tensor& x, int64_t diagonal) { return triangle(x, diagonal, fa
 
 Tensor flip(const Tensor& x, const std::vector<int64_t>& dims) {
   Tensor out = x;
+  std::vector<bool> seen(std::max<int64_t>(x.dim(), 1), false);
   for (int64_t dim : dims) {
     const int64_t d = normalize_dim(dim, x.dim(), "flip");
+    DS_CHECK(!seen[d], RuntimeError, "flip: dim {} appears multiple times in the list of dims", d);
+    seen[d] = true;
+    if (x.dim() == 0) continue;
     const int64_t n = x.size(d);
     Tensor idx = arange(n - 1, -1, -1, TensorOptions(DType::Int64).set_device(x.device()));
     out = index_select(out, d, idx);
   }
-  return dims.empty() ? clone(x) : out;
+  return out.is_same(x) ? clone(x) : out;  // a flip always returns new memory
 }
 
 // Tensor methods of this family.

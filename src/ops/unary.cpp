@@ -9,6 +9,7 @@
 #include "deepseek/ops/binary.h"
 #include "deepseek/ops/copy.h"
 #include "deepseek/ops/creation.h"
+#include "deepseek/ops/reduction.h"
 #include "deepseek/ops/type_promotion.h"
 
 namespace deepseek {
@@ -66,6 +67,7 @@ Tensor neg(const Tensor& x) {
                   [](const Tensor& g, const Tensor&) { return neg(g); });
 }
 Tensor abs(const Tensor& x) {
+  if (x.dtype() == DType::Bool) throw_not_implemented_for("abs_cpu", x.dtype());
   return unary_op(UnaryOp::Abs, x, x.dtype(), "AbsBackward0", Save::Input,
                   [](const Tensor& g, const Tensor& s) { return mul(g, sign(s)); });
 }
@@ -112,6 +114,7 @@ Tensor sigmoid(const Tensor& x) {
                   [](const Tensor& g, const Tensor& y) { return mul(g, mul(y, sub(num(1), y))); });
 }
 Tensor relu(const Tensor& x) {
+  DS_CHECK(x.dtype() != DType::Bool, RuntimeError, "relu: Boolean inputs not supported for relu");
   return unary_op(UnaryOp::Relu, x, x.dtype(), "ReluBackward0", Save::Output,
                   [](const Tensor& g, const Tensor& y) {
                     return where(gt(y, num(0)), g, zeros_like(g));
@@ -149,12 +152,15 @@ Tensor sign(const Tensor& x) {
   return unary_op(UnaryOp::Sign, x, x.dtype(), "SignBackward0", Save::None, zeros_grad);
 }
 Tensor floor(const Tensor& x) {
+  if (x.dtype() == DType::Bool) throw_not_implemented_for("floor", x.dtype());
   return unary_op(UnaryOp::Floor, x, x.dtype(), "FloorBackward0", Save::None, zeros_grad);
 }
 Tensor ceil(const Tensor& x) {
+  if (x.dtype() == DType::Bool) throw_not_implemented_for("ceil", x.dtype());
   return unary_op(UnaryOp::Ceil, x, x.dtype(), "CeilBackward0", Save::None, zeros_grad);
 }
 Tensor round(const Tensor& x) {
+  if (x.dtype() == DType::Bool) throw_not_implemented_for("round", x.dtype());
   return unary_op(UnaryOp::Round, x, x.dtype(), "RoundBackward0", Save::None, zeros_grad);
 }
 Tensor reciprocal(const Tensor& x) {
@@ -198,10 +204,12 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> m
   p.has_b = max.has_value();
   if (min) p.a = min->to_double();
   if (max) p.b = max->to_double();
+  // Floating tensors keep their dtype; others promote with the bounds (int + 0.5 -> float).
   DType dt = x.dtype();
-  if (!is_floating(dt) && ((min && min->is_floating()) || (max && max->is_floating()))) {
-    dt = default_float_dtype();
+  if (!is_floating(dt)) {
+    dt = result_type({x, min ? wrapped_scalar(*min) : Tensor(), max ? wrapped_scalar(*max) : Tensor()});
   }
+  if (dt == DType::Bool) throw_not_implemented_for("clamp", dt);
   return unary_op(UnaryOp::Clamp, x, dt, "ClampBackward1", Save::Input,
                   [p](const Tensor& g, const Tensor& s) {
                     Tensor keep = ones_like(s, TensorOptions(DType::Bool));
@@ -212,6 +220,53 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> m
                   p);
 }
 
+Tensor clamp(const Tensor& x, const Tensor& min, const Tensor& max) {
+  DS_CHECK(min.defined() || max.defined(), RuntimeError,
+           "clamp: At least one of 'min' or 'max' must not be None");
+  const DType dt = result_type({x, min, max});
+  if (dt == DType::Bool) throw_not_implemented_for("clamp", dt);
+  Tensor out;
+  {
+    // maximum/minimum propagate NaN from any operand, as clamp with tensor bounds does.
+    autograd::GradModeGuard no_grad(false);
+    out = convert_raw(x, dt, x.device());
+    if (min.defined()) out = maximum(out, min);
+    if (max.defined()) out = minimum(out, max);
+    out = convert_raw(out, dt, out.device());
+  }
+  if (autograd::needs_grad({x, min, max})) {
+    const Shape sx = x.sizes();
+    const Shape slo = min.defined() ? min.sizes() : Shape{};
+    const Shape shi = max.defined() ? max.sizes() : Shape{};
+    // PyTorch's clamp backward: x gets the gradient where it lies within the bounds, a bound
+    // where it won (min only while min < max).
+    autograd::record("ClampBackward0", {x, min, max}, {out}, {save(x), save(min), save(max)},
+                     [sx, slo, shi](const BackwardArgs& g) -> TensorList {
+                       const Tensor &s = g.saved[0], &lo = g.saved[1], &hi = g.saved[2];
+                       const Tensor zero = zeros_like(g.grad());
+                       TensorList r(3);
+                       if (g.needs(0)) {
+                         Tensor keep = ones_like(s, TensorOptions(DType::Bool));
+                         if (lo.defined()) keep = logical_and(keep, ge(s, lo));
+                         if (hi.defined()) keep = logical_and(keep, le(s, hi));
+                         r[0] = sum_to(where(keep, g.grad(), zero), sx);
+                       }
+                       if (g.needs(1)) {
+                         Tensor won = lt(s, lo);
+                         if (hi.defined()) won = logical_and(won, lt(lo, hi));
+                         r[1] = sum_to(where(won, g.grad(), zero), slo);
+                       }
+                       if (g.needs(2)) {
+                         Tensor won = gt(s, hi);
+                         if (lo.defined()) won = logical_or(won, lt(hi, lo));
+                         r[2] = sum_to(where(won, g.grad(), zero), shi);
+                       }
+                       return r;
+                     });
+  }
+  return out;
+}
+
 Tensor logical_not(const Tensor& x) {
   return unary_raw(UnaryOp::LogicalNot, x, x.dtype(), {}, DType::Bool);
 }
@@ -219,51 +274,49 @@ Tensor isnan(const Tensor& x) { return unary_raw(UnaryOp::IsNan, x, x.dtype(), {
 Tensor isinf(const Tensor& x) { return unary_raw(UnaryOp::IsInf, x, x.dtype(), {}, DType::Bool); }
 
 namespace {
-// In place through the out-of-place op: compute, write back, relink the graph.
 const Tensor& unary_inplace(const Tensor& x, const char* name,
-                            const std::function<Tensor(const Tensor&)>& op) {
-  autograd::check_inplace(x, name);
-  const bool track = autograd::needs_grad({x});
-  Tensor result;
-  {
-    autograd::GradModeGuard no_grad(false);
-    result = op(x);
-  }
-  DS_CHECK(result.dtype() == x.dtype(), RuntimeError,
-           "{}: result type {} can't be cast to the desired output type {}", name,
-           dtype_name(result.dtype()), dtype_name(x.dtype()));
-  Tensor before = track ? x.detach().clone() : Tensor();
-  backend_for(x.device()).copy(result, x);
-  x.bump_version();
-  if (track) {
-    // The gradient is that of op at the old value: recompute it through the op itself.
-    autograd::record_inplace(fmt::format("{}Backward", name), x, {x}, {save(before)},
-                             [op](const BackwardArgs& g) -> TensorList {
-                               Tensor old = g.saved[0].detach().requires_grad_(true);
-                               Tensor y;
-                               {
-                                 autograd::GradModeGuard on(true);
-                                 y = op(old);
-                               }
-                               if (!y.grad_fn()) return {zeros_like(g.grad())};
-                               return autograd::grad({y}, {old}, {g.grad()}, false,
-                                                     autograd::GradMode::is_enabled());
-                             });
-  }
-  return x;
+                            std::function<Tensor(const Tensor&)> op) {
+  return assign_inplace(x, {}, name, [op](const TensorList& args) { return op(args[0]); });
 }
 }  // namespace
 
-const Tensor& neg_(const Tensor& x) { return unary_inplace(x, "neg_", [](const Tensor& t) { return neg(t); }); }
-const Tensor& exp_(const Tensor& x) { return unary_inplace(x, "exp_", [](const Tensor& t) { return exp(t); }); }
-const Tensor& sqrt_(const Tensor& x) { return unary_inplace(x, "sqrt_", [](const Tensor& t) { return sqrt(t); }); }
-const Tensor& relu_(const Tensor& x) { return unary_inplace(x, "relu_", [](const Tensor& t) { return relu(t); }); }
-const Tensor& sigmoid_(const Tensor& x) {
-  return unary_inplace(x, "sigmoid_", [](const Tensor& t) { return sigmoid(t); });
+#define DS_UNARY_INPLACE(fn) \
+  const Tensor& fn##_(const Tensor& x) { \
+    return unary_inplace(x, #fn "_", [](const Tensor& t) { return fn(t); }); \
+  }
+DS_UNARY_INPLACE(neg)
+DS_UNARY_INPLACE(abs)
+DS_UNARY_INPLACE(exp)
+DS_UNARY_INPLACE(log)
+DS_UNARY_INPLACE(log1p)
+DS_UNARY_INPLACE(expm1)
+DS_UNARY_INPLACE(sqrt)
+DS_UNARY_INPLACE(rsqrt)
+DS_UNARY_INPLACE(sin)
+DS_UNARY_INPLACE(cos)
+DS_UNARY_INPLACE(tanh)
+DS_UNARY_INPLACE(sigmoid)
+DS_UNARY_INPLACE(relu)
+DS_UNARY_INPLACE(silu)
+DS_UNARY_INPLACE(sign)
+DS_UNARY_INPLACE(floor)
+DS_UNARY_INPLACE(ceil)
+DS_UNARY_INPLACE(round)
+DS_UNARY_INPLACE(reciprocal)
+DS_UNARY_INPLACE(erf)
+DS_UNARY_INPLACE(square)
+DS_UNARY_INPLACE(logical_not)
+#undef DS_UNARY_INPLACE
+
+const Tensor& pow_(const Tensor& x, const Scalar& exponent) {
+  return unary_inplace(x, "pow_", [exponent](const Tensor& t) { return pow(t, exponent); });
 }
-const Tensor& tanh_(const Tensor& x) { return unary_inplace(x, "tanh_", [](const Tensor& t) { return tanh(t); }); }
 const Tensor& clamp_(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
   return unary_inplace(x, "clamp_", [min, max](const Tensor& t) { return clamp(t, min, max); });
+}
+const Tensor& clamp_(const Tensor& x, const Tensor& min, const Tensor& max) {
+  return assign_inplace(x, {min, max}, "clamp_",
+                        [](const TensorList& a) { return clamp(a[0], a[1], a[2]); });
 }
 
 // Tensor methods of this family.

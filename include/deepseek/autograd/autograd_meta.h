@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -19,9 +20,12 @@ struct AutogradMeta final : AutogradMetaBase {
   bool retains_grad = false;
   std::vector<std::pair<int64_t, Tensor::GradHook>> leaf_hooks;
   std::vector<std::pair<int64_t, Tensor::PostAccumulateHook>> post_accumulate_hooks;
+  // Views only: the version of the shared storage when grad_fn was set. A different version
+  // means the base was written in place since, and grad_fn must be re-linked to it.
+  std::optional<uint32_t> view_version;
 };
 
-// Null when the tensor never touched autograd.
+// Null when the tensor never touched autograd. Re-links a stale view first.
 AutogradMeta* meta_of(const Tensor& t);
 AutogradMeta& ensure_meta(const Tensor& t);
 
@@ -30,5 +34,9 @@ AutogradMeta& ensure_meta(const Tensor& t);
 Edge gradient_edge(const Tensor& t);
 
 int64_t next_hook_id();
+
+// Re-links a view whose base was written in place after the view's grad_fn was set, so its
+// gradient reaches the base's current history (src/autograd/inplace_views.cpp).
+void refresh_stale_view(const Tensor& view, AutogradMeta& m);
 
 }  // namespace deepseek::autograd

@@ -2,13 +2,17 @@
 // first so memory is freed early).
 #pragma once
 
+#include <optional>
+
 #include "deepseek/core/tensor.h"
 
 namespace deepseek::autograd {
 
-// tensors.backward(grad_tensors): accumulates into the .grad of every leaf reached.
+// tensors.backward(grad_tensors): accumulates into the .grad of every leaf reached, or, when
+// `inputs` is given, only into the .grad of those tensors (leaves or not).
 void backward(const TensorList& tensors, const TensorList& grad_tensors = {},
-              bool retain_graph = false, bool create_graph = false);
+              bool retain_graph = false, bool create_graph = false,
+              const std::optional<TensorList>& inputs = std::nullopt);
 
 // torch.autograd.grad: returns d(outputs)/d(inputs) without touching any .grad.
 // retain_graph defaults to create_graph, as in PyTorch.

@@ -52,8 +52,9 @@ class Node : public std::enable_shared_from_this<Node> {
   using PreHook = std::function<Tensor(const Tensor&)>;
   int64_t add_pre_hook(uint32_t output_nr, PreHook hook);
   void remove_pre_hook(int64_t id);
-  // retain_grad(): stores the gradient of output `output_nr` into `tensor`.grad, after the
-  // pre-hooks ran.
+  // retain_grad(): stores the gradient of output `output_nr` into `tensor`.grad. It runs among
+  // the pre-hooks in registration order (PyTorch 1.13): hooks added before it change what
+  // it stores, hooks added after do not.
   void set_retain_grad(uint32_t output_nr, std::weak_ptr<TensorImpl> tensor);
   // Runs pre-hooks and retain-grad writers on grads (engine use).
   void run_pre_hooks(TensorList& grads);
@@ -68,10 +69,10 @@ class Node : public std::enable_shared_from_this<Node> {
   struct PreHookEntry {
     int64_t id;
     uint32_t output_nr;
-    PreHook fn;
+    PreHook fn;                            // a user hook, or
+    std::weak_ptr<TensorImpl> retains;     // the tensor retain_grad() writes to
   };
   std::vector<PreHookEntry> pre_hooks_;
-  std::vector<std::pair<uint32_t, std::weak_ptr<TensorImpl>>> retain_grad_;
 };
 
 // A leaf's sink: adds incoming gradients into leaf.grad.

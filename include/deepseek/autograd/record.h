@@ -24,7 +24,7 @@
 namespace deepseek::autograd {
 
 struct BackwardArgs {
-  const TensorList& grads;  // one per forward output; zeros where nothing flowed
+  const TensorList& grads;  // one per forward output; zeros where nothing flowed (by default)
   const TensorList& saved;  // unpacked, version-checked
   const std::vector<bool>& needs_input_grad;
   const Tensor& grad(size_t i = 0) const { return grads[i]; }
@@ -50,6 +50,9 @@ class FunctionNode final : public Node {
   TensorList apply(TensorList&& grads) override;
   std::string name() const override { return name_; }
   void release_saved() override;
+  // Off: gradients of outputs nothing flowed into reach the formula undefined instead of as
+  // zeros (custom functions' ctx.set_materialize_grads(False)).
+  void set_materialize_grads(bool on) { materialize_grads_ = on; }
   std::vector<SavedVariable> saved_;
 
  private:
@@ -57,6 +60,7 @@ class FunctionNode final : public Node {
   BackwardFn fn_;
   std::vector<bool> needs_input_grad_;
   bool released_ = false;
+  bool materialize_grads_ = true;
 };
 
 // Links `outputs` to a new FunctionNode whose edges lead to `inputs`. Undefined inputs and

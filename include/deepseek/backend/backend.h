@@ -14,10 +14,50 @@
 #include <vector>
 
 #include "deepseek/backend/kernel_ops.h"
+#include "deepseek/backend/optimizer_kernels.h"
 #include "deepseek/core/device.h"
 #include "deepseek/core/tensor.h"
 
 namespace deepseek {
+
+// ---- neural-network kernel parameters (see the kernels below) ----
+// One entry per spatial dim in every vector.
+struct ConvParams {
+  std::vector<int64_t> stride, padding_before, padding_after, dilation;  // dilation 1 = dense
+  int64_t groups = 1;
+};
+
+enum class PoolKind : uint8_t { Max, Avg, AdaptiveMax, AdaptiveAvg };
+struct PoolParams {
+  PoolKind kind = PoolKind::Max;
+  std::vector<int64_t> kernel, stride, padding, dilation;  // unused by the adaptive kinds
+  bool count_include_pad = true;                           // Avg
+  int64_t divisor_override = 0;                            // Avg: > 0 replaces the divisor
+};
+
+// Layer/Rms: x [rows, cols], statistics per row, weight/bias [cols].
+// Group: x [N, C, S], statistics per (n, group) over C / groups * S, weight/bias [C].
+// Batch: x [N, C, S], statistics per channel over N * S, weight/bias [C].
+enum class NormKind : uint8_t { Layer, Rms, Group, Batch };
+struct NormParams {
+  NormKind kind = NormKind::Layer;
+  double eps = 1e-5;
+  int64_t groups = 1;            // Group
+  bool use_given_stats = false;  // mean/rstd are inputs (batch norm in eval mode)
+};
+
+// Scaled dot-product attention. Query i sees key j unless the mask says otherwise, j > i
+// when causal (top-left aligned, as PyTorch), or j <= i - window when window > 0 (a causal
+// sliding window of `window` keys). Dropout on the attention weights keeps an element with
+// probability 1 - dropout_p, decided by the Philox word (seed, offset, (b * Tq + i) * Tk + j),
+// so the backward pass regenerates the same mask.
+struct AttentionParams {
+  double scale = 1.0;
+  bool causal = false;
+  int64_t window = 0;
+  double dropout_p = 0.0;
+  uint64_t seed = 0, offset = 0;
+};
 
 class Backend {
  public:
@@ -78,6 +118,70 @@ class Backend {
                        bool accumulate);
   // Coordinates of non-zero elements, [n, ndim] int64 on this device.
   virtual Tensor nonzero(const Tensor& in);
+
+  // ---- neural-network kernels (src/ops/nn_*.cpp) ----
+  // Tensors are contiguous and share one floating dtype unless said otherwise.
+  // Convolution over input [N, C, *spatial], weight [O, C / groups, *kernel], out
+  // [N, O, *out_spatial]; bias [O] or undefined. The CPU backend serves 2 spatial dims (1-D
+  // convolutions arrive with a unit height).
+  virtual void conv_forward(const ConvParams& p, const Tensor& input, const Tensor& weight,
+                            const Tensor& bias, const Tensor& out);
+  // grad_input (overwritten) from grad_out and weight: a transposed convolution.
+  virtual void conv_backward_input(const ConvParams& p, const Tensor& grad_out,
+                                   const Tensor& weight, const Tensor& grad_input);
+  // grad_weight (overwritten) and, when defined, grad_bias from grad_out and input.
+  virtual void conv_backward_weight(const ConvParams& p, const Tensor& grad_out,
+                                    const Tensor& input, const Tensor& grad_weight,
+                                    const Tensor& grad_bias);
+  // 2-D pooling of in [N, C, H, W] into out [N, C, OH, OW] (the op sizes out, ceil_mode
+  // included). Max kinds also write indices (int64, out's shape): h * W + w of the chosen
+  // element within its plane, NaN winning; undefined for the Avg kinds.
+  virtual void pool_forward(const PoolParams& p, const Tensor& in, const Tensor& out,
+                            const Tensor& indices);
+  // grad_in (overwritten) from grad_out: Avg kinds spread each window's gradient, Max kinds
+  // route it through indices.
+  virtual void pool_backward(const PoolParams& p, const Tensor& grad_out, const Tensor& indices,
+                             const Tensor& grad_in);
+  // Normalisation (layouts at NormKind). weight/bias undefined or x's dtype. mean/rstd are
+  // float32 (float64 for float64 x), one per statistic; Rms has no mean (undefined).
+  virtual void norm_forward(const NormParams& p, const Tensor& x, const Tensor& weight,
+                            const Tensor& bias, const Tensor& out, const Tensor& mean,
+                            const Tensor& rstd);
+  // Writes each of grad_x, grad_weight, grad_bias that is defined (overwritten).
+  virtual void norm_backward(const NormParams& p, const Tensor& grad_out, const Tensor& x,
+                             const Tensor& weight, const Tensor& mean, const Tensor& rstd,
+                             const Tensor& grad_x, const Tensor& grad_weight,
+                             const Tensor& grad_bias);
+  // q [B, Tq, D], k [B, Tk, D], v [B, Tk, Dv] contiguous; mask undefined or additive
+  // [B, Tq, Tk] in q's dtype (any strides, 0 = broadcast). Writes out [B, Tq, Dv] and lse
+  // [B, Tq] (float32, float64 for float64 q): the logsumexp of each row of scores.
+  virtual void attention_forward(const AttentionParams& p, const Tensor& q, const Tensor& k,
+                                 const Tensor& v, const Tensor& mask, const Tensor& out,
+                                 const Tensor& lse);
+  // Writes grad_q/k/v (overwritten) and, when defined, grad_mask [B, Tq, Tk] (contiguous).
+  virtual void attention_backward(const AttentionParams& p, const Tensor& grad_out,
+                                  const Tensor& q, const Tensor& k, const Tensor& v,
+                                  const Tensor& mask, const Tensor& out, const Tensor& lse,
+                                  const Tensor& grad_q, const Tensor& grad_k,
+                                  const Tensor& grad_v, const Tensor& grad_mask);
+
+  // ---- fused optimizer updates (src/optim/fused_update.cpp) ----
+  // Multi-tensor: one call updates every parameter of a group in place. Lists have one
+  // entry per parameter, all tensors contiguous; params, grads and state share one floating
+  // dtype (16-bit types compute in float32). State entries that an option does not use are
+  // undefined. steps[i] is parameter i's step count including this step.
+  // SGD: init_buffer[i] starts a momentum buffer (buf = grad) instead of updating it.
+  virtual void sgd_update(const SgdHyper& h, const TensorList& params, const TensorList& grads,
+                          const TensorList& momentum_buffers, const std::vector<bool>& init_buffer);
+  virtual void adam_update(const AdamHyper& h, const TensorList& params, const TensorList& grads,
+                           const TensorList& exp_avg, const TensorList& exp_avg_sq,
+                           const TensorList& max_exp_avg_sq, const std::vector<double>& steps);
+  virtual void rmsprop_update(const RmspropHyper& h, const TensorList& params,
+                              const TensorList& grads, const TensorList& square_avg,
+                              const TensorList& grad_avg, const TensorList& momentum_buffers);
+  virtual void adagrad_update(const AdagradHyper& h, const TensorList& params,
+                              const TensorList& grads, const TensorList& state_sum,
+                              const std::vector<double>& steps);
 
  protected:
   [[noreturn]] void not_implemented(const char* kernel) const;

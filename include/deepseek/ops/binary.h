@@ -37,5 +37,15 @@ const Tensor& add_(const Tensor& self, const Tensor& other, const Scalar& alpha 
 const Tensor& sub_(const Tensor& self, const Tensor& other, const Scalar& alpha = 1);
 const Tensor& mul_(const Tensor& self, const Tensor& other);
 const Tensor& div_(const Tensor& self, const Tensor& other);
+const Tensor& div_(const Tensor& self, const Tensor& other,
+                   const std::optional<std::string>& rounding_mode);
+const Tensor& floor_divide_(const Tensor& self, const Tensor& other);
+const Tensor& remainder_(const Tensor& self, const Tensor& other);
+const Tensor& pow_(const Tensor& self, const Tensor& exponent);
+const Tensor& maximum_(const Tensor& self, const Tensor& other);
+const Tensor& minimum_(const Tensor& self, const Tensor& other);
+const Tensor& logical_and_(const Tensor& self, const Tensor& other);
+const Tensor& logical_or_(const Tensor& self, const Tensor& other);
+const Tensor& logical_xor_(const Tensor& self, const Tensor& other);
 
 }  // namespace deepseek

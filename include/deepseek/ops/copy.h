@@ -1,6 +1,8 @@
 // Moving data: dtype/device conversion, clone, copy_, fill_.
 #pragma once
 
+#include <functional>
+
 #include "deepseek/core/tensor.h"
 
 namespace deepseek {
@@ -22,5 +24,13 @@ void check_same_device(const char* op, std::initializer_list<Tensor> tensors);
 Tensor broadcast_view(const Tensor& t, const Shape& shape);
 // Same data converted to `dtype` on `device` without recording a graph (op internals).
 Tensor convert_raw(const Tensor& t, DType dtype, Device device);
+
+// An in-place op made from its out-of-place form (op internals): self = op({self, others...})
+// after checking that the result has self's shape and casts to its dtype ("result type Float
+// can't be cast to the desired output type Long"). Bumps the version; the backward
+// recomputes op at the saved old value of self, so any differentiable op works unchanged.
+using OutOfPlaceFn = std::function<Tensor(const TensorList& args)>;
+const Tensor& assign_inplace(const Tensor& self, const TensorList& others, const char* name,
+                             const OutOfPlaceFn& op);
 
 }  // namespace deepseek

@@ -38,13 +38,35 @@ Tensor logical_not(const Tensor& x);
 Tensor isnan(const Tensor& x);
 Tensor isinf(const Tensor& x);
 
-// In place (same math, written into x, version bumped).
+// Bounds as tensors (broadcast against x; an undefined tensor means no bound).
+Tensor clamp(const Tensor& x, const Tensor& min, const Tensor& max);
+
+// In place (same math, written into x, version bumped). The result must cast to x's dtype:
+// exp_ on an integer tensor is an error, as in PyTorch.
 const Tensor& neg_(const Tensor& x);
+const Tensor& abs_(const Tensor& x);
 const Tensor& exp_(const Tensor& x);
+const Tensor& log_(const Tensor& x);
+const Tensor& log1p_(const Tensor& x);
+const Tensor& expm1_(const Tensor& x);
 const Tensor& sqrt_(const Tensor& x);
-const Tensor& relu_(const Tensor& x);
-const Tensor& sigmoid_(const Tensor& x);
+const Tensor& rsqrt_(const Tensor& x);
+const Tensor& sin_(const Tensor& x);
+const Tensor& cos_(const Tensor& x);
 const Tensor& tanh_(const Tensor& x);
+const Tensor& sigmoid_(const Tensor& x);
+const Tensor& relu_(const Tensor& x);
+const Tensor& silu_(const Tensor& x);
+const Tensor& sign_(const Tensor& x);
+const Tensor& floor_(const Tensor& x);
+const Tensor& ceil_(const Tensor& x);
+const Tensor& round_(const Tensor& x);
+const Tensor& reciprocal_(const Tensor& x);
+const Tensor& erf_(const Tensor& x);
+const Tensor& square_(const Tensor& x);
+const Tensor& logical_not_(const Tensor& x);
+const Tensor& pow_(const Tensor& x, const Scalar& exponent);
 const Tensor& clamp_(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max);
+const Tensor& clamp_(const Tensor& x, const Tensor& min, const Tensor& max);
 
 }  // namespace deepseek

@@ -8,12 +8,26 @@ namespace deepseek::cpu {
 
 namespace {
 
+// Python's floor division. For floats it is computed from fmod as CPython (and PyTorch) do,
+// so 0.3 // 0.1 == 2 and -1.5 // 0.3 == -6 in float64, and x // 0 is +-inf or nan.
 template <typename C>
 C floor_divide(C a, C b) {
   if constexpr (std::is_floating_point_v<C>) {
-    return std::floor(a / b);
+    if (b == C(0)) return a / b;
+    const C mod = std::fmod(a, b);
+    C div = (a - mod) / b;
+    if (mod != C(0) && ((b < C(0)) != (mod < C(0)))) div -= C(1);
+    if (div == C(0)) return std::copysign(C(0), a / b);
+    C floordiv = std::floor(div);
+    if (div - floordiv > C(0.5)) floordiv += C(1);
+    return floordiv;
   } else {
-    C q = a / b;  // the op layer rejects integer division by zero before calling
+    // The op layer rejects division by zero before calling. x // -1 is spelled as a negation
+    // because INT_MIN / -1 traps on x86.
+    if constexpr (std::is_signed_v<C>) {
+      if (b == C(-1)) return wrap_sub(C(0), a);
+    }
+    C q = static_cast<C>(a / b);
     if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
     return q;
   }
@@ -27,20 +41,27 @@ C remainder(C a, C b) {
     if (r != C(0) && ((r < 0) != (b < 0))) r += b;
     return r;
   } else {
-    C r = a % b;
-    if (r != 0 && ((r < 0) != (b < 0))) r += b;
+    if constexpr (std::is_signed_v<C>) {
+      if (b == C(-1)) return C(0);  // INT_MIN % -1 traps on x86
+    }
+    C r = static_cast<C>(a % b);
+    if (r != 0 && ((r < 0) != (b < 0))) r = static_cast<C>(r + b);
     return r;
   }
 }
 
+// Exact integer power by squaring; negative exponents give 1/base truncated toward zero
+// (0 unless base is 1 or -1), as PyTorch does for integer tensors.
 template <typename C>
 C int_pow(C base, C exp) {
-  if (exp < 0) return base == 1 ? C(1) : (base == -1 ? (exp % 2 ? C(-1) : C(1)) : C(0));
+  if constexpr (std::is_signed_v<C>) {
+    if (exp < 0) return base == 1 ? C(1) : (base == -1 ? (exp % 2 ? C(-1) : C(1)) : C(0));
+  }
   C result = 1;
   while (exp) {
-    if (exp & 1) result = static_cast<C>(result * base);
-    exp >>= 1;
-    base = static_cast<C>(base * base);
+    if (exp & 1) result = wrap_mul(result, base);
+    exp = static_cast<C>(exp >> 1);
+    base = wrap_mul(base, base);
   }
   return result;
 }
@@ -53,13 +74,13 @@ void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
   switch (op) {
     case BinaryOp::Add:
       if constexpr (kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return x || y; });
-      else return map_binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x + y); });
+      else return map_binary<T, T>(a, b, out, [](C x, C y) { return wrap_add(x, y); });
     case BinaryOp::Sub:
-      if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x - y); });
+      if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return wrap_sub(x, y); });
       break;
     case BinaryOp::Mul:
       if constexpr (kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return x && y; });
-      else return map_binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x * y); });
+      else return map_binary<T, T>(a, b, out, [](C x, C y) { return wrap_mul(x, y); });
     case BinaryOp::Div:
       if constexpr (kFloat) return map_binary<T, T>(a, b, out, [](C x, C y) { return x / y; });
       break;

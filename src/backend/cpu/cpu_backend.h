@@ -39,6 +39,44 @@ class CpuBackend final : public Backend {
   void scatter(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
                bool accumulate) override;
   Tensor nonzero(const Tensor& in) override;
+
+  // ---- neural-network kernels ----
+  void conv_forward(const ConvParams& p, const Tensor& input, const Tensor& weight,
+                    const Tensor& bias, const Tensor& out) override;  // conv_kernels.cpp
+  void conv_backward_input(const ConvParams& p, const Tensor& grad_out, const Tensor& weight,
+                           const Tensor& grad_input) override;
+  void conv_backward_weight(const ConvParams& p, const Tensor& grad_out, const Tensor& input,
+                            const Tensor& grad_weight, const Tensor& grad_bias) override;
+  void pool_forward(const PoolParams& p, const Tensor& in, const Tensor& out,
+                    const Tensor& indices) override;  // pool_kernels.cpp
+  void pool_backward(const PoolParams& p, const Tensor& grad_out, const Tensor& indices,
+                     const Tensor& grad_in) override;
+  void norm_forward(const NormParams& p, const Tensor& x, const Tensor& weight,
+                    const Tensor& bias, const Tensor& out, const Tensor& mean,
+                    const Tensor& rstd) override;  // norm_kernels.cpp
+  void norm_backward(const NormParams& p, const Tensor& grad_out, const Tensor& x,
+                     const Tensor& weight, const Tensor& mean, const Tensor& rstd,
+                     const Tensor& grad_x, const Tensor& grad_weight,
+                     const Tensor& grad_bias) override;
+  void attention_forward(const AttentionParams& p, const Tensor& q, const Tensor& k,
+                         const Tensor& v, const Tensor& mask, const Tensor& out,
+                         const Tensor& lse) override;  // attention_kernels.cpp
+  void attention_backward(const AttentionParams& p, const Tensor& grad_out, const Tensor& q,
+                          const Tensor& k, const Tensor& v, const Tensor& mask,
+                          const Tensor& out, const Tensor& lse, const Tensor& grad_q,
+                          const Tensor& grad_k, const Tensor& grad_v,
+                          const Tensor& grad_mask) override;
+
+  void sgd_update(const SgdHyper& h, const TensorList& params, const TensorList& grads,
+                  const TensorList& momentum_buffers, const std::vector<bool>& init_buffer) override;
+  void adam_update(const AdamHyper& h, const TensorList& params, const TensorList& grads,
+                   const TensorList& exp_avg, const TensorList& exp_avg_sq,
+                   const TensorList& max_exp_avg_sq, const std::vector<double>& steps) override;
+  void rmsprop_update(const RmspropHyper& h, const TensorList& params, const TensorList& grads,
+                      const TensorList& square_avg, const TensorList& grad_avg,
+                      const TensorList& momentum_buffers) override;
+  void adagrad_update(const AdagradHyper& h, const TensorList& params, const TensorList& grads,
+                      const TensorList& state_sum, const std::vector<double>& steps) override;
 };
 
 }  // namespace deepseek::cpu

@@ -11,16 +11,26 @@ namespace deepseek::cpu {
 
 namespace {
 
-void check_indices(const Tensor& index, int64_t size, const char* op, int64_t dim) {
+// PyTorch raises IndexError for index_select/index_add and RuntimeError for gather/scatter.
+enum class OutOfRange { IndexError, RuntimeError };
+
+void check_indices(const Tensor& index, int64_t size, const char* op, int64_t dim,
+                   OutOfRange kind) {
   // index may be strided (gather/scatter); walk it with the loop helper, serially.
   StridedLoop<1> loop({&index});
   loop.for_each(
       [&](char* const* p, const int64_t* s, int64_t n) {
         for (int64_t i = 0; i < n; ++i) {
           int64_t v = *reinterpret_cast<const int64_t*>(p[0] + i * s[0]);
-          DS_CHECK(v >= 0 && v < size, IndexError,
-                   "{}: index {} is out of bounds for dimension {} with size {}", op, v, dim,
-                   size);
+          if (v >= 0 && v < size) continue;
+          if (kind == OutOfRange::IndexError) {
+            DS_THROW(IndexError,
+                     "{}(): index out of range in self (index {} is out of bounds for dimension "
+                     "{} with size {})",
+                     op, v, dim, size);
+          }
+          DS_THROW(RuntimeError, "{}(): index {} is out of bounds for dimension {} with size {}",
+                   op, v, dim, size);
         }
       },
       /*grain=*/INT64_MAX);
@@ -39,7 +49,7 @@ Tensor line_starts(const Tensor& t, const Shape& sizes, int64_t dim) {
 void CpuBackend::index_select(const Tensor& in, int64_t dim, const Tensor& index,
                               const Tensor& out) {
   const int64_t size = in.size(dim);
-  check_indices(index, size, "index_select", dim);
+  check_indices(index, size, "index_select", dim, OutOfRange::IndexError);
   // in and out are contiguous: [outer, size, inner] -> [outer, k, inner].
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < dim; ++d) outer *= in.size(d);
@@ -60,7 +70,8 @@ void CpuBackend::index_select(const Tensor& in, int64_t dim, const Tensor& index
 void CpuBackend::index_put(const Tensor& self, int64_t dim, const Tensor& index,
                            const Tensor& src, bool accumulate) {
   const int64_t size = self.size(dim);
-  check_indices(index, size, accumulate ? "index_add" : "index_copy", dim);
+  check_indices(index, size, accumulate ? "index_add" : "index_copy", dim,
+                OutOfRange::IndexError);
   const int64_t k = index.numel();
   const int64_t* idx = index.data_ptr<int64_t>();
   if (self.is_contiguous() && src.is_contiguous()) {
@@ -113,7 +124,7 @@ void CpuBackend::index_put(const Tensor& self, int64_t dim, const Tensor& index,
 
 void CpuBackend::gather(const Tensor& in, int64_t dim, const Tensor& index, const Tensor& out) {
   const int64_t size = in.dim() == 0 ? 1 : in.size(dim);
-  check_indices(index, size, "gather", dim);
+  check_indices(index, size, "gather", dim, OutOfRange::RuntimeError);
   const int64_t stride = in.dim() == 0 ? 0 : in.stride(dim);
   Tensor src = in.dim() == 0 ? in : line_starts(in, index.sizes(), dim);
   visit_dtype(in.dtype(), "gather", [&](auto tag) {
@@ -132,7 +143,8 @@ void CpuBackend::gather(const Tensor& in, int64_t dim, const Tensor& index, cons
 void CpuBackend::scatter(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
                          bool accumulate) {
   const int64_t size = self.dim() == 0 ? 1 : self.size(dim);
-  check_indices(index, size, accumulate ? "scatter_add" : "scatter", dim);
+  check_indices(index, size, accumulate ? "scatter_add" : "scatter", dim,
+                OutOfRange::RuntimeError);
   const int64_t stride = self.dim() == 0 ? 0 : self.stride(dim);
   Tensor dst = self.dim() == 0 ? self : line_starts(self, index.sizes(), dim);
   visit_dtype(self.dtype(), "scatter", [&](auto tag) {

@@ -5,11 +5,15 @@
 //  - reduced dims innermost and contiguous (row sums): each output walks a contiguous run;
 //  - kept dims innermost and contiguous (column sums, e.g. a bias gradient): threads own
 //    blocks of adjacent outputs and sweep the reduced rows, reading memory sequentially;
-//  - anything else: each output walks its reduced elements by strides.
+//  - anything else: each output walks its innermost reduced dim as a strided run, the outer
+//    reduced dims by index.
+// Runs use eight partial accumulators (latency hiding, vectorisation) merged in a fixed order.
 // Results are accumulated in a wide type (double for floats, int64 for integers) into a
 // buffer that is then cast into the output.
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "cpu_backend.h"
 #include "strided_loop.h"
@@ -117,6 +121,33 @@ struct Reducer<C, ReduceOp::All> {
   static Acc merge(Acc a, Acc b) { return a && b; }
 };
 
+// Reduces n elements p[0], p[stride], ... into one accumulator. Eight independent partial
+// accumulators break the add-latency chain (and let the compiler vectorise the contiguous
+// case); they are merged at the end, so the result is a fixed-order tree, not a serial sum.
+template <typename R, typename T>
+typename R::Acc reduce_run(const T* p, int64_t n, int64_t stride) {
+  using C = compute_type_t<T>;
+  constexpr int kLanes = 8;
+  typename R::Acc lanes[kLanes];
+  for (auto& l : lanes) l = R::init();
+  int64_t i = 0;
+  if (stride == 1) {
+    for (; i + kLanes <= n; i += kLanes) {
+      for (int l = 0; l < kLanes; ++l) lanes[l] = R::step(lanes[l], static_cast<C>(p[i + l]));
+    }
+  } else {
+    for (; i + kLanes <= n; i += kLanes) {
+      for (int l = 0; l < kLanes; ++l) {
+        lanes[l] = R::step(lanes[l], static_cast<C>(p[(i + l) * stride]));
+      }
+    }
+  }
+  typename R::Acc a = R::init();
+  for (int l = 0; l < kLanes; ++l) a = R::merge(a, lanes[l]);
+  for (; i < n; ++i) a = R::step(a, static_cast<C>(p[i * stride]));
+  return a;
+}
+
 template <typename T, ReduceOp Op>
 void reduce_into(const T* in, const Dims& kept, const Dims& red,
                  typename Reducer<compute_type_t<T>, Op>::Acc* acc) {
@@ -130,24 +161,21 @@ void reduce_into(const T* in, const Dims& kept, const Dims& red,
     const int64_t n = red.sizes[0];
     if (K >= omp_get_max_threads() || !parallel) {
 #pragma omp parallel for if (parallel)
-      for (int64_t k = 0; k < K; ++k) {
-        const T* p = in + offset_of(kept, k);
-        typename R::Acc a = R::init();
-        for (int64_t i = 0; i < n; ++i) a = R::step(a, static_cast<C>(p[i]));
-        acc[k] = a;
-      }
+      for (int64_t k = 0; k < K; ++k) acc[k] = reduce_run<R>(in + offset_of(kept, k), n, 1);
     } else {
+      // Few long rows: each thread reduces one contiguous piece of the row; the pieces are
+      // merged in thread order, so the result does not depend on timing.
+      const int threads = omp_get_max_threads();
+      std::vector<typename R::Acc> partial(threads, R::init());
       for (int64_t k = 0; k < K; ++k) {
         const T* p = in + offset_of(kept, k);
-        typename R::Acc total = R::init();
-#pragma omp parallel
-        {
-          typename R::Acc a = R::init();
-#pragma omp for nowait
-          for (int64_t i = 0; i < n; ++i) a = R::step(a, static_cast<C>(p[i]));
-#pragma omp critical
-          total = R::merge(total, a);
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+        for (int t = 0; t < threads; ++t) {
+          const int64_t b = n * t / threads, e = n * (t + 1) / threads;
+          partial[t] = reduce_run<R>(p + b, e - b, 1);
         }
+        typename R::Acc total = R::init();
+        for (int t = 0; t < threads; ++t) total = R::merge(total, partial[t]);
         acc[k] = total;
       }
     }
@@ -180,11 +208,20 @@ void reduce_into(const T* in, const Dims& kept, const Dims& red,
     return;
   }
 
+  // Anything else: per output, the innermost reduced dim is a (strided) run and the outer
+  // reduced dims are walked by index.
+  const int64_t run = red.sizes[0], run_stride = red.strides[0];
+  const Dims red_outer{{red.sizes.begin() + 1, red.sizes.end()},
+                       {red.strides.begin() + 1, red.strides.end()}};
+  const int64_t runs = N / run;
 #pragma omp parallel for if (parallel)
   for (int64_t k = 0; k < K; ++k) {
     const T* p = in + offset_of(kept, k);
     typename R::Acc a = R::init();
-    for (int64_t r = 0; r < N; ++r) a = R::step(a, static_cast<C>(p[offset_of(red, r)]));
+    for (int64_t r = 0; r < runs; ++r) {
+      const T* q = p + (red_outer.sizes.empty() ? 0 : offset_of(red_outer, r));
+      a = R::merge(a, reduce_run<R>(q, run, run_stride));
+    }
     acc[k] = a;
   }
 }

@@ -24,16 +24,24 @@ void softmax_lastdim(const T* in, T* out, int64_t outer, int64_t n, bool log) {
     C sum = 0;
     if (log) {
       for (int64_t i = 0; i < n; ++i) sum += std::exp(static_cast<C>(x[i]) - mx);
-      const C lse = mx + std::log(sum);
-      for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>(static_cast<C>(x[i]) - lse);
-    } else {
+      // (x - max) - log(sum), not x - (max + log(sum)): the latter loses log(sum) entirely
+      // when max is huge.
+      const C log_sum = std::log(sum);
+      for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>((static_cast<C>(x[i]) - mx) - log_sum);
+    } else if constexpr (std::is_same_v<T, C>) {
+      // Keep the exponentials in the output and rescale them: one exp per element.
       for (int64_t i = 0; i < n; ++i) {
         C e = std::exp(static_cast<C>(x[i]) - mx);
-        y[i] = static_cast<T>(e);
+        y[i] = e;
         sum += e;
       }
       const C inv = C(1) / sum;
-      for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>(static_cast<C>(y[i]) * inv);
+      for (int64_t i = 0; i < n; ++i) y[i] *= inv;
+    } else {
+      // Narrow storage (bf16/fp16) would round the exponentials twice; recompute them.
+      for (int64_t i = 0; i < n; ++i) sum += std::exp(static_cast<C>(x[i]) - mx);
+      const C inv = C(1) / sum;
+      for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>(std::exp(static_cast<C>(x[i]) - mx) * inv);
     }
   }
 }

@@ -7,10 +7,14 @@
 // thread taking one contiguous range of elements (so memory access stays sequential).
 #pragma once
 
+#include <immintrin.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "deepseek/core/tensor.h"
@@ -118,30 +122,188 @@ class StridedLoop {
   std::array<int64_t, N> elem_{};
 };
 
-// out[i] = f(in[i]) with In/Out the storage types; f works on compute types.
+// ---- integer arithmetic that wraps around (as PyTorch's does) without undefined behaviour ----
+
+template <typename C>
+C wrap_add(C a, C b) {
+  if constexpr (std::is_integral_v<C> && std::is_signed_v<C>) {
+    using U = std::make_unsigned_t<C>;
+    return static_cast<C>(static_cast<U>(a) + static_cast<U>(b));
+  } else {
+    return static_cast<C>(a + b);
+  }
+}
+template <typename C>
+C wrap_sub(C a, C b) {
+  if constexpr (std::is_integral_v<C> && std::is_signed_v<C>) {
+    using U = std::make_unsigned_t<C>;
+    return static_cast<C>(static_cast<U>(a) - static_cast<U>(b));
+  } else {
+    return static_cast<C>(a - b);
+  }
+}
+template <typename C>
+C wrap_mul(C a, C b) {
+  if constexpr (std::is_integral_v<C> && std::is_signed_v<C>) {
+    using U = std::make_unsigned_t<C>;
+    return static_cast<C>(static_cast<U>(a) * static_cast<U>(b));
+  } else {
+    return static_cast<C>(a * b);
+  }
+}
+
+// ---- 16-bit floats, a block at a time ----
+//
+// Converting Half/BFloat16 element by element through their scalar conversions keeps the
+// compiler from vectorising the loop around them. Instead, kernels widen a block of
+// kConvertBlock elements into a float buffer (F16C instructions for Half, a shift for
+// BFloat16), run the arithmetic on float vectors, and round the block back once.
+
+template <typename T>
+inline constexpr bool is_16bit_float_v = std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
+
+inline constexpr int64_t kConvertBlock = 256;
+
+inline void widen_contiguous(const Half* in, float* out, int64_t n) {
+  int64_t i = 0;
+#ifdef __F16C__
+  for (; i + 8 <= n; i += 8) {
+    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
+    _mm256_storeu_ps(out + i, _mm256_cvtph_ps(h));
+  }
+#endif
+  for (; i < n; ++i) out[i] = static_cast<float>(in[i]);
+}
+
+inline void widen_contiguous(const BFloat16* in, float* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = std::bit_cast<float>(static_cast<uint32_t>(in[i].bits) << 16);
+}
+
+inline void narrow_contiguous(const float* in, Half* out, int64_t n) {
+  int64_t i = 0;
+#ifdef __F16C__
+  for (; i + 8 <= n; i += 8) {
+    const __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), h);
+  }
+#endif
+  for (; i < n; ++i) out[i] = Half(in[i]);
+}
+
+inline void narrow_contiguous(const float* in, BFloat16* out, int64_t n) {
+  // Round to nearest even on the upper 16 bits; NaN stays a (quiet) NaN. Branch-free so the
+  // loop vectorises.
+  uint16_t* o = reinterpret_cast<uint16_t*>(out);
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t x = std::bit_cast<uint32_t>(in[i]);
+    const uint32_t rounded = (x + 0x7fffu + ((x >> 16) & 1u)) >> 16;
+    const bool nan = (x & 0x7fffffffu) > 0x7f800000u;
+    o[i] = static_cast<uint16_t>(nan ? ((x >> 16) | 0x40u) : rounded);
+  }
+}
+
+// dst[j] = C(src[j * stride]) for j < m, stride in bytes (0 = broadcast).
+template <typename T, typename C>
+void load_block(const char* src, int64_t stride, C* dst, int64_t m) {
+  const T* s = reinterpret_cast<const T*>(src);
+  if (stride == static_cast<int64_t>(sizeof(T))) {
+    if constexpr (is_16bit_float_v<T> && std::is_same_v<C, float>) {
+      widen_contiguous(s, dst, m);
+    } else {
+      for (int64_t j = 0; j < m; ++j) dst[j] = static_cast<C>(static_cast<compute_type_t<T>>(s[j]));
+    }
+  } else if (stride == 0) {
+    const C v = static_cast<C>(static_cast<compute_type_t<T>>(*s));
+    for (int64_t j = 0; j < m; ++j) dst[j] = v;
+  } else {
+    for (int64_t j = 0; j < m; ++j) {
+      dst[j] = static_cast<C>(static_cast<compute_type_t<T>>(*reinterpret_cast<const T*>(src + j * stride)));
+    }
+  }
+}
+
+// dst[j * stride] = T(src[j]) for j < m, stride in bytes.
+template <typename T, typename R>
+void store_block(const R* src, char* dst, int64_t stride, int64_t m) {
+  if constexpr (is_16bit_float_v<T>) {
+    float wide[kConvertBlock];
+    const float* f = src;
+    if constexpr (!std::is_same_v<R, float>) {
+      for (int64_t j = 0; j < m; ++j) wide[j] = static_cast<float>(src[j]);
+      f = wide;
+    }
+    if (stride == static_cast<int64_t>(sizeof(T))) {
+      narrow_contiguous(f, reinterpret_cast<T*>(dst), m);
+    } else {
+      for (int64_t j = 0; j < m; ++j) *reinterpret_cast<T*>(dst + j * stride) = T(f[j]);
+    }
+  } else if (stride == static_cast<int64_t>(sizeof(T))) {
+    T* d = reinterpret_cast<T*>(dst);
+    for (int64_t j = 0; j < m; ++j) d[j] = static_cast<T>(src[j]);
+  } else {
+    for (int64_t j = 0; j < m; ++j) *reinterpret_cast<T*>(dst + j * stride) = static_cast<T>(src[j]);
+  }
+}
+
+// ---- elementwise maps ----
+
+// out[i] = f(in[i]) with In/Out the storage types; f works on compute types. 16-bit floats
+// go through float blocks; other types run straight loops, split by stride pattern so the
+// compiler vectorises the contiguous one.
 template <typename In, typename Out, typename F>
 void map_unary(const Tensor& in, const Tensor& out, F f) {
+  using C = compute_type_t<In>;
   StridedLoop<2> loop({&out, &in});
-  loop.for_each([&](char* const* p, const int64_t* s, int64_t n) {
-    Out* o = reinterpret_cast<Out*>(p[0]);
-    const In* a = reinterpret_cast<const In*>(p[1]);
-    if (s[0] == sizeof(Out) && s[1] == sizeof(In)) {
-      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(static_cast<compute_type_t<In>>(a[i])));
-    } else {
-      for (int64_t i = 0; i < n; ++i) {
-        *reinterpret_cast<Out*>(p[0] + i * s[0]) =
-            static_cast<Out>(f(static_cast<compute_type_t<In>>(*reinterpret_cast<const In*>(p[1] + i * s[1]))));
+  if constexpr (is_16bit_float_v<In> || is_16bit_float_v<Out>) {
+    using R = decltype(f(C{}));
+    loop.for_each([&](char* const* p, const int64_t* s, int64_t n) {
+      alignas(64) C x[kConvertBlock];
+      alignas(64) R r[kConvertBlock];
+      for (int64_t i0 = 0; i0 < n; i0 += kConvertBlock) {
+        const int64_t m = std::min(kConvertBlock, n - i0);
+        load_block<In>(p[1] + i0 * s[1], s[1], x, m);
+        for (int64_t j = 0; j < m; ++j) r[j] = f(x[j]);
+        store_block<Out>(r, p[0] + i0 * s[0], s[0], m);
       }
-    }
-  });
+    });
+  } else {
+    loop.for_each([&](char* const* p, const int64_t* s, int64_t n) {
+      Out* o = reinterpret_cast<Out*>(p[0]);
+      const In* a = reinterpret_cast<const In*>(p[1]);
+      if (s[0] == sizeof(Out) && s[1] == sizeof(In)) {
+        for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(static_cast<C>(a[i])));
+      } else {
+        for (int64_t i = 0; i < n; ++i) {
+          *reinterpret_cast<Out*>(p[0] + i * s[0]) =
+              static_cast<Out>(f(static_cast<C>(*reinterpret_cast<const In*>(p[1] + i * s[1]))));
+        }
+      }
+    });
+  }
 }
 
 // out[i] = f(a[i], b[i]); separate loops for the contiguous and scalar-broadcast cases so
-// the compiler vectorises each.
+// the compiler vectorises each; 16-bit floats through float blocks as in map_unary.
 template <typename In, typename Out, typename F>
 void map_binary(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
   using C = compute_type_t<In>;
   StridedLoop<3> loop({&out, &a, &b});
+  if constexpr (is_16bit_float_v<In> || is_16bit_float_v<Out>) {
+    using R = decltype(f(C{}, C{}));
+    loop.for_each([&](char* const* p, const int64_t* s, int64_t n) {
+      alignas(64) C x[kConvertBlock];
+      alignas(64) C y[kConvertBlock];
+      alignas(64) R r[kConvertBlock];
+      for (int64_t i0 = 0; i0 < n; i0 += kConvertBlock) {
+        const int64_t m = std::min(kConvertBlock, n - i0);
+        load_block<In>(p[1] + i0 * s[1], s[1], x, m);
+        load_block<In>(p[2] + i0 * s[2], s[2], y, m);
+        for (int64_t j = 0; j < m; ++j) r[j] = f(x[j], y[j]);
+        store_block<Out>(r, p[0] + i0 * s[0], s[0], m);
+      }
+    });
+    return;
+  }
   loop.for_each([&](char* const* p, const int64_t* s, int64_t n) {
     Out* o = reinterpret_cast<Out*>(p[0]);
     const In* x = reinterpret_cast<const In*>(p[1]);

@@ -78,16 +78,30 @@ template <typename T>
 bool unary_any_dtype(UnaryOp op, const Tensor& in, const Tensor& out, const UnaryParams& p) {
   using C = compute_type_t<T>;
   switch (op) {
-    case UnaryOp::Neg: map_unary<T, T>(in, out, [](C x) { return static_cast<C>(-x); }); return true;
+    case UnaryOp::Neg:
+      map_unary<T, T>(in, out, [](C x) {
+        if constexpr (std::is_integral_v<C>) {
+          return wrap_sub(C(0), x);  // -INT_MIN wraps to INT_MIN, as in PyTorch
+        } else {
+          return -x;
+        }
+      });
+      return true;
     case UnaryOp::Abs:
-      map_unary<T, T>(in, out, [](C x) { return static_cast<C>(x < C(0) ? -x : x); });
+      map_unary<T, T>(in, out, [](C x) {
+        if constexpr (std::is_floating_point_v<C>) {
+          return std::fabs(x);  // abs(-0.0) is +0.0
+        } else {
+          return x < C(0) ? wrap_sub(C(0), x) : x;
+        }
+      });
       return true;
     case UnaryOp::Relu:
       map_unary<T, T>(in, out, [](C x) { return x > C(0) ? x : C(0); });
       return true;
     case UnaryOp::Sign: map_unary<T, T>(in, out, [](C x) { return sign(x); }); return true;
     case UnaryOp::Square:
-      map_unary<T, T>(in, out, [](C x) { return static_cast<C>(x * x); });
+      map_unary<T, T>(in, out, [](C x) { return wrap_mul(x, x); });
       return true;
     case UnaryOp::LogicalNot:
       map_unary<T, bool>(in, out, [](C x) { return !static_cast<bool>(x); });

@@ -1,0 +1,5 @@
+"""nn.utils: gradient clipping and parameter/vector conversion."""
+from deepseek.nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_  # noqa: F401
+from deepseek.nn.utils.convert_parameters import (  # noqa: F401
+    parameters_to_vector, vector_to_parameters,
+)

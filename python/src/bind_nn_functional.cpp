@@ -1,0 +1,137 @@
+// deepseek._C._nn: the neural-network functional ops (conv, pooling, norms, embedding,
+// dropout, losses, pad, attention). Arguments arrive already normalised by
+// deepseek/nn/functional.py (ints expanded to lists, legacy reduction flags resolved), so
+// these are one-line translations.
+#include "deepseek/ops/nn_attention.h"
+#include "deepseek/ops/nn_conv.h"
+#include "deepseek/ops/nn_dropout.h"
+#include "deepseek/ops/nn_embedding.h"
+#include "deepseek/ops/nn_loss.h"
+#include "deepseek/ops/nn_norm.h"
+#include "deepseek/ops/nn_pad.h"
+#include "deepseek/ops/nn_pool.h"
+#include "pybind_common.h"
+
+namespace deepseek::python {
+
+namespace {
+
+using IntVec = std::vector<int64_t>;
+using OptTensor = std::optional<Tensor>;
+
+Tensor or_undefined(const OptTensor& t) { return t ? *t : Tensor(); }
+
+void bind_conv(py::module_& nn) {
+  auto conv = [](auto fn_ints, auto fn_mode) {
+    return [fn_ints, fn_mode](const Tensor& x, const Tensor& w, const OptTensor& b,
+                              const IntVec& stride, py::object padding, const IntVec& dilation,
+                              int64_t groups) -> Tensor {
+      if (py::isinstance<py::str>(padding)) {
+        return fn_mode(x, w, or_undefined(b), stride, padding.cast<std::string>(), dilation,
+                       groups);
+      }
+      return fn_ints(x, w, or_undefined(b), stride, padding.cast<IntVec>(), dilation, groups);
+    };
+  };
+  using IntsFn = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, const IntVec&,
+                            const IntVec&, const IntVec&, int64_t);
+  using ModeFn = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, const IntVec&,
+                            const std::string&, const IntVec&, int64_t);
+  auto args = [](py::module_& m, const char* name, auto fn) {
+    m.def(name, fn, py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"),
+          py::arg("padding"), py::arg("dilation"), py::arg("groups"));
+  };
+  args(nn, "conv1d", conv(static_cast<IntsFn>(&conv1d), static_cast<ModeFn>(&conv1d)));
+  args(nn, "conv2d", conv(static_cast<IntsFn>(&conv2d), static_cast<ModeFn>(&conv2d)));
+}
+
+void bind_pool(py::module_& nn) {
+  nn.def("max_pool2d_with_indices", &max_pool2d_with_indices);
+  nn.def("max_pool1d_with_indices", &max_pool1d_with_indices);
+  nn.def("avg_pool2d", &avg_pool2d);
+  nn.def("avg_pool1d", &avg_pool1d);
+  nn.def("adaptive_avg_pool2d", &adaptive_avg_pool2d);
+  nn.def("adaptive_avg_pool1d", &adaptive_avg_pool1d);
+  nn.def("adaptive_max_pool2d_with_indices", &adaptive_max_pool2d_with_indices);
+  nn.def("adaptive_max_pool1d_with_indices", &adaptive_max_pool1d_with_indices);
+}
+
+void bind_norm(py::module_& nn) {
+  nn.def("layer_norm", [](const Tensor& x, const Shape& shape, const OptTensor& w,
+                          const OptTensor& b, double eps) {
+    return layer_norm(x, shape, or_undefined(w), or_undefined(b), eps);
+  });
+  nn.def("rms_norm", [](const Tensor& x, const Shape& shape, const OptTensor& w,
+                        std::optional<double> eps) {
+    return rms_norm(x, shape, or_undefined(w), eps);
+  });
+  nn.def("group_norm", [](const Tensor& x, int64_t groups, const OptTensor& w, const OptTensor& b,
+                          double eps) {
+    return group_norm(x, groups, or_undefined(w), or_undefined(b), eps);
+  });
+  nn.def("batch_norm", [](const Tensor& x, const OptTensor& rm, const OptTensor& rv,
+                          const OptTensor& w, const OptTensor& b, bool training, double momentum,
+                          double eps) {
+    return batch_norm(x, or_undefined(rm), or_undefined(rv), or_undefined(w), or_undefined(b),
+                      training, momentum, eps);
+  });
+}
+
+void bind_embedding_dropout(py::module_& nn) {
+  nn.def("embedding", &embedding);
+  nn.def("one_hot", &one_hot);
+  nn.def("dropout", [](const Tensor& x, double p, bool training) { return dropout(x, p, training); });
+  nn.def("feature_dropout", [](const Tensor& x, double p, bool training, int64_t spatial_dims) {
+    return feature_dropout(x, p, training, spatial_dims);
+  });
+}
+
+void bind_losses(py::module_& nn) {
+  nn.def("cross_entropy", [](const Tensor& x, const Tensor& t, const OptTensor& w, int64_t ignore,
+                             const std::string& reduction, double smoothing) {
+    return cross_entropy(x, t, or_undefined(w), ignore, reduction, smoothing);
+  });
+  nn.def("nll_loss", [](const Tensor& x, const Tensor& t, const OptTensor& w, int64_t ignore,
+                        const std::string& reduction) {
+    return nll_loss(x, t, or_undefined(w), ignore, reduction);
+  });
+  nn.def("mse_loss", &mse_loss);
+  nn.def("l1_loss", &l1_loss);
+  nn.def("smooth_l1_loss", &smooth_l1_loss);
+  nn.def("huber_loss", &huber_loss);
+  nn.def("binary_cross_entropy_with_logits",
+         [](const Tensor& x, const Tensor& t, const OptTensor& w, const std::string& reduction,
+            const OptTensor& pw) {
+           return binary_cross_entropy_with_logits(x, t, or_undefined(w), reduction,
+                                                   or_undefined(pw));
+         });
+  nn.def("binary_cross_entropy", [](const Tensor& x, const Tensor& t, const OptTensor& w,
+                                    const std::string& reduction) {
+    return binary_cross_entropy(x, t, or_undefined(w), reduction);
+  });
+  nn.def("kl_div", &kl_div);
+}
+
+void bind_pad_attention(py::module_& nn) {
+  nn.def("pad", &pad);
+  nn.def("scaled_dot_product_attention",
+         [](const Tensor& q, const Tensor& k, const Tensor& v, const OptTensor& mask,
+            double dropout_p, bool is_causal, std::optional<double> scale, int64_t window_size) {
+           return scaled_dot_product_attention(q, k, v, or_undefined(mask), dropout_p, is_causal,
+                                               scale, window_size);
+         });
+}
+
+}  // namespace
+
+void bind_nn_functional(py::module_& m) {
+  py::module_ nn = m.def_submodule("_nn", "neural-network functional ops");
+  bind_conv(nn);
+  bind_pool(nn);
+  bind_norm(nn);
+  bind_embedding_dropout(nn);
+  bind_losses(nn);
+  bind_pad_attention(nn);
+}
+
+}  // namespace deepseek::python
