@@ -12,6 +12,7 @@
 #include "deepseek/core/error.h"
 #include "deepseek/core/generator.h"
 #include "deepseek/core/tensor.h"
+#include "deepseek/core/threading.h"
 #include "deepseek/ops/binary.h"
 #include "deepseek/ops/copy.h"
 #include "deepseek/ops/creation.h"

@@ -11,12 +11,14 @@ from deepseek._C import (  # noqa: F401  (re-exported API)
     bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
     float, double, half, long, int, short,
     get_default_dtype, set_default_dtype, promote_types, manual_seed, initial_seed,
-    from_numpy, is_grad_enabled,
+    from_numpy, is_grad_enabled, get_num_threads, set_num_threads,
     # math
     neg, negative, abs, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu,
     silu, gelu, sign, floor, ceil, round, reciprocal, erf, square, logical_not, isnan, isinf,
     clamp, clip, add, sub, mul, multiply, div, true_divide, floor_divide, remainder, pow,
     maximum, minimum, eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_xor, where,
+    absolute, subtract, divide, greater, less, bitwise_and, bitwise_or, bitwise_xor,
+    bitwise_not, result_type, can_cast, clone,
     sum, mean, prod, amax, amin, max, min, argmax, argmin, var, std, logsumexp, norm, all, any,
     matmul, mm, bmm, dot, outer, addmm, softmax, log_softmax,
     # shape and indexing

@@ -32,17 +32,20 @@ void bind_autograd(py::module_& m) {
   using autograd::Node;
   py::class_<Node, std::shared_ptr<Node>>(m, "Node", py::dynamic_attr())
       .def("name", &Node::name)
-      .def_property_readonly("next_functions", [](const Node& n) {
-        py::list out;
-        for (const auto& e : n.next_edges()) {
-          out.append(py::make_tuple(e.fn ? py::cast(e.fn) : py::none(), e.input_nr));
-        }
-        return py::tuple(out);
-      })
+      .def_property_readonly(
+          "next_functions",
+          [](const Node& n) {
+            py::list out;
+            for (const auto& e : n.next_edges()) {
+              out.append(py::make_tuple(e.fn ? py::cast(e.fn) : py::none(), e.input_nr));
+            }
+            return py::tuple(out);
+          })
       .def_property_readonly("_sequence_nr", &Node::sequence_nr)
       .def("__repr__", [](const Node& n) { return fmt::format("<{} object>", n.name()); });
 
-  auto cls = py::reinterpret_borrow<py::class_<TensorImpl, std::shared_ptr<TensorImpl>>>(m.attr("Tensor"));
+  auto cls =
+      py::reinterpret_borrow<py::class_<TensorImpl, std::shared_ptr<TensorImpl>>>(m.attr("Tensor"));
   cls.def_property_readonly("grad_fn", [](const Tensor& t) { return t.grad_fn(); });
 
   m.def(
@@ -86,47 +89,47 @@ void bind_autograd(py::module_& m) {
   // deepseek.autograd.Function.apply: links `outputs` to a node whose backward calls
   // backward_fn(grads: tuple, saved: tuple) -> one gradient (or None) per input. The Python
   // side (autograd/function.py) validates what the user's backward returned.
-  m.def("_record_function", [](const std::string& name,
-                               const std::vector<std::optional<Tensor>>& inputs,
-                               const TensorList& outputs,
-                               const std::vector<std::optional<Tensor>>& to_save,
-                               py::object backward_fn, bool materialize_grads) {
-    TensorList ins = optional_list(inputs);
-    std::vector<autograd::ToSave> saved;
-    for (const auto& s : to_save) {
-      bool is_output = false;
-      if (s) {
-        for (const Tensor& o : outputs) is_output |= o.is_same(*s);
-      }
-      saved.push_back({s.value_or(Tensor()), is_output});
-    }
-    PyCallable c(std::move(backward_fn));
-    const size_t n_inputs = ins.size();
-    auto node = autograd::record(
-        name, ins, outputs, std::move(saved),
-        [c, n_inputs, name](const autograd::BackwardArgs& g) -> TensorList {
-          py::gil_scoped_acquire gil;
-          py::tuple grads(g.grads.size()), saved(g.saved.size());
-          for (size_t i = 0; i < g.grads.size(); ++i) {
-            grads[i] = g.grads[i].defined() ? py::cast(g.grads[i]) : py::none();
+  m.def("_record_function",
+        [](const std::string& name, const std::vector<std::optional<Tensor>>& inputs,
+           const TensorList& outputs, const std::vector<std::optional<Tensor>>& to_save,
+           py::object backward_fn, bool materialize_grads) {
+          TensorList ins = optional_list(inputs);
+          std::vector<autograd::ToSave> saved;
+          for (const auto& s : to_save) {
+            bool is_output = false;
+            if (s) {
+              for (const Tensor& o : outputs) is_output |= o.is_same(*s);
+            }
+            saved.push_back({s.value_or(Tensor()), is_output});
           }
-          for (size_t i = 0; i < g.saved.size(); ++i) {
-            saved[i] = g.saved[i].defined() ? py::cast(g.saved[i]) : py::none();
+          PyCallable c(std::move(backward_fn));
+          const size_t n_inputs = ins.size();
+          auto node = autograd::record(
+              name, ins, outputs, std::move(saved),
+              [c, n_inputs, name](const autograd::BackwardArgs& g) -> TensorList {
+                py::gil_scoped_acquire gil;
+                py::tuple grads(g.grads.size()), saved(g.saved.size());
+                for (size_t i = 0; i < g.grads.size(); ++i) {
+                  grads[i] = g.grads[i].defined() ? py::cast(g.grads[i]) : py::none();
+                }
+                for (size_t i = 0; i < g.saved.size(); ++i) {
+                  saved[i] = g.saved[i].defined() ? py::cast(g.saved[i]) : py::none();
+                }
+                py::object r = (*c.fn)(grads, saved);
+                TensorList out;
+                for (py::handle h : r) out.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
+                DS_CHECK(
+                    out.size() == n_inputs, RuntimeError,
+                    "function {} returned an incorrect number of gradients (expected {}, got {})",
+                    name, n_inputs, out.size());
+                return out;
+              });
+          node->set_materialize_grads(materialize_grads);
+          // An output aliasing an input is linked to this node, not to the input as a plain view.
+          for (const Tensor& o : outputs) {
+            if (auto* meta = autograd::meta_of(o)) meta->view_version.reset();
           }
-          py::object r = (*c.fn)(grads, saved);
-          TensorList out;
-          for (py::handle h : r) out.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
-          DS_CHECK(out.size() == n_inputs, RuntimeError,
-                   "function {} returned an incorrect number of gradients (expected {}, got {})",
-                   name, n_inputs, out.size());
-          return out;
         });
-    node->set_materialize_grads(materialize_grads);
-    // An output aliasing an input is linked to this node, not to the input as a plain view.
-    for (const Tensor& o : outputs) {
-      if (auto* meta = autograd::meta_of(o)) meta->view_version.reset();
-    }
-  });
 }
 
 }  // namespace deepseek::python

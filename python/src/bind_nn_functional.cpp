@@ -22,27 +22,20 @@ using OptTensor = std::optional<Tensor>;
 Tensor or_undefined(const OptTensor& t) { return t ? *t : Tensor(); }
 
 void bind_conv(py::module_& nn) {
-  auto conv = [](auto fn_ints, auto fn_mode) {
-    return [fn_ints, fn_mode](const Tensor& x, const Tensor& w, const OptTensor& b,
-                              const IntVec& stride, py::object padding, const IntVec& dilation,
-                              int64_t groups) -> Tensor {
-      if (py::isinstance<py::str>(padding)) {
-        return fn_mode(x, w, or_undefined(b), stride, padding.cast<std::string>(), dilation,
-                       groups);
-      }
-      return fn_ints(x, w, or_undefined(b), stride, padding.cast<IntVec>(), dilation, groups);
+  // padding: a list of ints or the strings "same" / "valid".
+  auto conv = [](auto fn) {
+    return [fn](const Tensor& x, const Tensor& w, const OptTensor& b, const IntVec& stride,
+                py::object padding, const IntVec& dilation, int64_t groups) -> Tensor {
+      ConvPadding pad = py::isinstance<py::str>(padding)
+                            ? ConvPadding(padding.cast<std::string>())
+                            : ConvPadding(padding.cast<IntVec>());
+      return fn(x, w, or_undefined(b), stride, pad, dilation, groups);
     };
   };
-  using IntsFn = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, const IntVec&,
-                            const IntVec&, const IntVec&, int64_t);
-  using ModeFn = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, const IntVec&,
-                            const std::string&, const IntVec&, int64_t);
-  auto args = [](py::module_& m, const char* name, auto fn) {
-    m.def(name, fn, py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"),
-          py::arg("padding"), py::arg("dilation"), py::arg("groups"));
-  };
-  args(nn, "conv1d", conv(static_cast<IntsFn>(&conv1d), static_cast<ModeFn>(&conv1d)));
-  args(nn, "conv2d", conv(static_cast<IntsFn>(&conv2d), static_cast<ModeFn>(&conv2d)));
+  nn.def("conv1d", conv(&conv1d), py::arg("input"), py::arg("weight"), py::arg("bias"),
+         py::arg("stride"), py::arg("padding"), py::arg("dilation"), py::arg("groups"));
+  nn.def("conv2d", conv(&conv2d), py::arg("input"), py::arg("weight"), py::arg("bias"),
+         py::arg("stride"), py::arg("padding"), py::arg("dilation"), py::arg("groups"));
 }
 
 void bind_pool(py::module_& nn) {

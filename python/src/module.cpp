@@ -31,6 +31,7 @@ PYBIND11_MODULE(_C, m) {
   bind_shape(m);
   bind_autograd(m);
   bind_optim(m);
+  bind_runtime(m);
   bind_cuda(m);
   bind_io(m);
   bind_nn_functional(m);

@@ -48,6 +48,7 @@ void bind_reduce_linalg(py::module_& m);
 void bind_shape(py::module_& m);
 void bind_autograd(py::module_& m);
 void bind_optim(py::module_& m);
+void bind_runtime(py::module_& m);
 void bind_cuda(py::module_& m);
 void bind_io(py::module_& m);
 void bind_nn_functional(py::module_& m);

@@ -89,8 +89,7 @@ TensorList run(const TensorList& roots, const TensorList& root_grads, bool keep_
   if (capture) {
     for (const Tensor& in : inputs) {
       Edge e = gradient_edge(in);
-      DS_CHECK(e.valid(), RuntimeError,
-               "One of the differentiated Tensors does not require grad");
+      DS_CHECK(e.valid(), RuntimeError, "One of the differentiated Tensors does not require grad");
       captures.push_back({e.fn.get(), e.input_nr});
     }
     // A node must run if a capture point is reachable from it (strictly below it).
@@ -122,12 +121,12 @@ TensorList run(const TensorList& roots, const TensorList& root_grads, bool keep_
     return it->second;
   };
   for (size_t i = 0; i < roots.size(); ++i) {
-    Tensor g = i < root_grads.size() && root_grads[i].defined()
-                   ? root_grads[i]
-                   : ones_like(roots[i]);
+    Tensor g =
+        i < root_grads.size() && root_grads[i].defined() ? root_grads[i] : ones_like(roots[i]);
     if (!create_graph) g = g.detach();
     const Edge& e = root_edges[i];
-    accumulate(buffer_of(e), e.input_nr, validate_grad(g, e.fn->output_meta()[e.input_nr], *e.fn, i));
+    accumulate(buffer_of(e), e.input_nr,
+               validate_grad(g, e.fn->output_meta()[e.input_nr], *e.fn, i));
   }
   for (auto& e : root_edges) {
     if (deps[e.fn.get()] == 0) ready.push(e.fn.get());
@@ -223,9 +222,8 @@ void backward(const TensorList& tensors, const TensorList& grad_tensors, bool re
   }
 }
 
-TensorList grad(const TensorList& outputs, const TensorList& inputs,
-                const TensorList& grad_outputs, std::optional<bool> retain_graph,
-                bool create_graph, bool allow_unused) {
+TensorList grad(const TensorList& outputs, const TensorList& inputs, const TensorList& grad_outputs,
+                std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
   DS_CHECK(!inputs.empty(), RuntimeError, "grad requires at least one input");
   check_root_grads(outputs, grad_outputs, "grad");
   return run(outputs, grad_outputs, retain_graph.value_or(create_graph), create_graph, inputs,

@@ -13,8 +13,8 @@
 namespace deepseek::autograd {
 
 const char* SavedValue::kind() const {
-  static const char* const kNames[] = {"None", "bool", "int", "double", "string", "Tensor",
-                                       "int list", "Tensor list"};
+  static const char* const kNames[] = {"None",   "bool",   "int",      "double",
+                                       "string", "Tensor", "int list", "Tensor list"};
   return kNames[v_.index()];
 }
 
@@ -52,7 +52,8 @@ std::string custom_function_name(const std::type_info& type) {
 void CustomFunctionLinker::prepare(AutogradContext& ctx, const TensorList& inputs) {
   const bool on = GradMode::is_enabled();
   ctx.needs_input_grad_.clear();
-  for (const Tensor& t : inputs) ctx.needs_input_grad_.push_back(on && t.defined() && t.requires_grad());
+  for (const Tensor& t : inputs)
+    ctx.needs_input_grad_.push_back(on && t.defined() && t.requires_grad());
 }
 
 namespace {
@@ -70,12 +71,11 @@ bool is_one_of(const Tensor& t, const TensorList& list) {
 TensorList checked_input_grads(const std::string& name, TensorList grads,
                                const std::vector<bool>& is_tensor) {
   const size_t n = is_tensor.size();
-  const bool extra_defined =
-      std::any_of(grads.begin() + std::min(n, grads.size()), grads.end(),
-                  [](const Tensor& g) { return g.defined(); });
+  const bool extra_defined = std::any_of(grads.begin() + std::min(n, grads.size()), grads.end(),
+                                         [](const Tensor& g) { return g.defined(); });
   DS_CHECK(grads.size() >= n && !extra_defined, RuntimeError,
-           "function {} returned an incorrect number of gradients (expected {}, got {})", name,
-           n, grads.size());
+           "function {} returned an incorrect number of gradients (expected {}, got {})", name, n,
+           grads.size());
   grads.resize(n);
   for (size_t i = 0; i < n; ++i) {
     DS_CHECK(!grads[i].defined() || is_tensor[i], RuntimeError,
@@ -92,8 +92,8 @@ void CustomFunctionLinker::link(const std::string& name,
                                 const std::shared_ptr<AutogradContext>& ctx,
                                 const TensorList& inputs, TensorList& outputs,
                                 CustomBackwardFn backward) {
-  const bool executable = std::any_of(ctx->needs_input_grad_.begin(),
-                                      ctx->needs_input_grad_.end(), [](bool b) { return b; });
+  const bool executable = std::any_of(ctx->needs_input_grad_.begin(), ctx->needs_input_grad_.end(),
+                                      [](bool b) { return b; });
   if (!executable) {
     ctx->to_save_.clear();  // nothing will run backward
     return;
@@ -101,8 +101,8 @@ void CustomFunctionLinker::link(const std::string& name,
   std::vector<size_t> diff;  // outputs linked to the node
   for (size_t i = 0; i < outputs.size(); ++i) {
     Tensor& out = outputs[i];
-    DS_CHECK(out.defined(), RuntimeError, "{}: forward returned an undefined tensor at {}",
-             name, i);
+    DS_CHECK(out.defined(), RuntimeError, "{}: forward returned an undefined tensor at {}", name,
+             i);
     if (contains(ctx->dirty_, out)) {
       DS_CHECK(is_one_of(out, inputs), RuntimeError,
                "{}: some tensors marked as dirty were not returned as outputs", name);
@@ -133,33 +133,32 @@ void CustomFunctionLinker::link(const std::string& name,
   std::vector<bool> is_tensor;
   for (const Tensor& t : inputs) is_tensor.push_back(t.defined());
 
-  auto node = record(
-      name, inputs, linked, std::move(saved),
-      [ctx, backward = std::move(backward), diff, all_meta, is_tensor,
-       name](const BackwardArgs& g) -> TensorList {
-        TensorList full(all_meta.size());
-        for (size_t k = 0; k < diff.size(); ++k) full[diff[k]] = g.grads[k];
-        if (ctx->materialize_grads_) {
-          for (size_t i = 0; i < full.size(); ++i) {
-            if (full[i].defined()) continue;
-            const OutputMeta& m = all_meta[i];
-            full[i] = zeros(m.shape, TensorOptions(m.dtype).set_device(m.device));
-          }
-        }
-        ctx->saved_ = g.saved;
-        ctx->in_backward_ = true;
-        TensorList grads;
-        try {
-          grads = backward(ctx.get(), std::move(full));
-        } catch (...) {
-          ctx->saved_.clear();
-          ctx->in_backward_ = false;
-          throw;
-        }
-        ctx->saved_.clear();
-        ctx->in_backward_ = false;
-        return checked_input_grads(name, std::move(grads), is_tensor);
-      });
+  auto node = record(name, inputs, linked, std::move(saved),
+                     [ctx, backward = std::move(backward), diff, all_meta, is_tensor,
+                      name](const BackwardArgs& g) -> TensorList {
+                       TensorList full(all_meta.size());
+                       for (size_t k = 0; k < diff.size(); ++k) full[diff[k]] = g.grads[k];
+                       if (ctx->materialize_grads_) {
+                         for (size_t i = 0; i < full.size(); ++i) {
+                           if (full[i].defined()) continue;
+                           const OutputMeta& m = all_meta[i];
+                           full[i] = zeros(m.shape, TensorOptions(m.dtype).set_device(m.device));
+                         }
+                       }
+                       ctx->saved_ = g.saved;
+                       ctx->in_backward_ = true;
+                       TensorList grads;
+                       try {
+                         grads = backward(ctx.get(), std::move(full));
+                       } catch (...) {
+                         ctx->saved_.clear();
+                         ctx->in_backward_ = false;
+                         throw;
+                       }
+                       ctx->saved_.clear();
+                       ctx->in_backward_ = false;
+                       return checked_input_grads(name, std::move(grads), is_tensor);
+                     });
   node->set_materialize_grads(ctx->materialize_grads_);
   for (const Tensor& o : linked) {
     if (AutogradMeta* m = meta_of(o)) m->view_version.reset();

@@ -35,7 +35,9 @@ int64_t storage_numel_of(const Tensor& t) {
   return static_cast<int64_t>(t.impl()->storage->nbytes() / t.element_size());
 }
 
-TensorOptions options_of(const Tensor& t) { return TensorOptions(t.dtype()).set_device(t.device()); }
+TensorOptions options_of(const Tensor& t) {
+  return TensorOptions(t.dtype()).set_device(t.device());
+}
 
 // The window `geom` of a flat buffer, as a differentiable op.
 Tensor read_window(const Tensor& buffer, const Geometry& geom) {
@@ -67,7 +69,9 @@ Tensor outside_mask(int64_t numel, const Geometry& geom, const TensorOptions& op
 class CopySlices final : public Node {
  public:
   CopySlices(Geometry base, Geometry view, int64_t storage_numel, std::shared_ptr<Node> fn)
-      : base_(std::move(base)), view_(std::move(view)), storage_numel_(storage_numel),
+      : base_(std::move(base)),
+        view_(std::move(view)),
+        storage_numel_(storage_numel),
         fn_(std::move(fn)) {}
   std::string name() const override { return "CopySlices"; }
   void release_saved() override { fn_->release_saved(); }
@@ -131,8 +135,8 @@ class ViewOfBase final : public Node {
 
 // Makes `view` a window on `base`'s current history.
 void link_view_to_base(const Tensor& view, const Tensor& base, const Edge& base_edge) {
-  auto node = std::make_shared<ViewOfBase>(geometry_of(base), geometry_of(view),
-                                           storage_numel_of(base));
+  auto node =
+      std::make_shared<ViewOfBase>(geometry_of(base), geometry_of(view), storage_numel_of(base));
   node->next_edges_.push_back(base_edge);
   node->output_meta_.push_back({view.sizes(), view.dtype(), view.device()});
   AutogradMeta& m = ensure_meta(view);

@@ -21,7 +21,7 @@ Node::Node() : sequence_nr_(g_next_sequence_nr.fetch_add(1)) {}
 
 int64_t Node::add_pre_hook(uint32_t output_nr, PreHook hook) {
   int64_t id = next_hook_id();
-  pre_hooks_.push_back({id, output_nr, std::move(hook)});
+  pre_hooks_.push_back({id, output_nr, std::move(hook), {}});
   return id;
 }
 
@@ -87,8 +87,7 @@ TensorList AccumulateGrad::apply(TensorList&& grads) {
       m.grad = incoming;
     } else {
       const bool sole_owner = incoming.impl_ptr().use_count() == 1 &&
-                              incoming.impl()->storage.use_count() == 1 &&
-                              incoming.is_contiguous();
+                              incoming.impl()->storage.use_count() == 1 && incoming.is_contiguous();
       m.grad = sole_owner ? incoming.detach() : incoming.detach().clone();
     }
   } else if (GradMode::is_enabled()) {

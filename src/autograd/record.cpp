@@ -99,8 +99,7 @@ void check_inplace(const Tensor& self, const char* op) {
   AutogradMeta* m = meta_of(self);
   if (m && m->requires_grad && !m->grad_fn) {
     DS_THROW(RuntimeError,
-             "{}: a leaf Variable that requires grad is being used in an in-place operation.",
-             op);
+             "{}: a leaf Variable that requires grad is being used in an in-place operation.", op);
   }
   if (self.is_view()) {
     Tensor base(self.impl()->view_base);

@@ -91,15 +91,17 @@ void AtomicFileWriter::write(const void* data, size_t nbytes) {
   DS_CHECK(fd_ >= 0, RuntimeError, "save: write to '{}' after commit", path_);
   const char* bytes = static_cast<const char*>(data);
   WriteFault fault = WriteFault::kNone;
+  size_t partial = 0;  // bytes of this call written before the fault fires
   {
     std::lock_guard lock(fault_mutex);
     if (armed_fault != WriteFault::kNone && written_ + nbytes > fault_after_bytes) {
       fault = armed_fault;
       armed_fault = WriteFault::kNone;
+      partial =
+          fault_after_bytes > written_ ? static_cast<size_t>(fault_after_bytes - written_) : 0;
     }
   }
   if (fault != WriteFault::kNone) {
-    size_t partial = static_cast<size_t>(fault_after_bytes - written_);
     write_all(fd_, bytes, partial, temp_path_);
     if (fault == WriteFault::kKill) ::raise(SIGKILL);
     DS_THROW(RuntimeError, "save: injected write fault after {} bytes of '{}'", written_ + partial,

@@ -462,5 +462,21 @@ Tensor operator+(const Scalar& a, const Tensor& b) { return add(wrapped_scalar(a
 Tensor operator-(const Scalar& a, const Tensor& b) { return sub(wrapped_scalar(a), b); }
 Tensor operator*(const Scalar& a, const Tensor& b) { return mul(wrapped_scalar(a), b); }
 Tensor operator/(const Scalar& a, const Tensor& b) { return div(wrapped_scalar(a), b); }
+const Tensor& operator+=(const Tensor& a, const Tensor& b) { return add_(a, b); }
+const Tensor& operator-=(const Tensor& a, const Tensor& b) { return sub_(a, b); }
+const Tensor& operator*=(const Tensor& a, const Tensor& b) { return mul_(a, b); }
+const Tensor& operator/=(const Tensor& a, const Tensor& b) { return div_(a, b); }
+const Tensor& operator+=(const Tensor& a, const Scalar& b) { return add_(a, wrapped_scalar(b)); }
+const Tensor& operator-=(const Tensor& a, const Scalar& b) { return sub_(a, wrapped_scalar(b)); }
+const Tensor& operator*=(const Tensor& a, const Scalar& b) { return mul_(a, wrapped_scalar(b)); }
+const Tensor& operator/=(const Tensor& a, const Scalar& b) { return div_(a, wrapped_scalar(b)); }
+Tensor operator<(const Tensor& a, const Tensor& b) { return lt(a, b); }
+Tensor operator<=(const Tensor& a, const Tensor& b) { return le(a, b); }
+Tensor operator>(const Tensor& a, const Tensor& b) { return gt(a, b); }
+Tensor operator>=(const Tensor& a, const Tensor& b) { return ge(a, b); }
+Tensor operator<(const Tensor& a, const Scalar& b) { return lt(a, wrapped_scalar(b)); }
+Tensor operator<=(const Tensor& a, const Scalar& b) { return le(a, wrapped_scalar(b)); }
+Tensor operator>(const Tensor& a, const Scalar& b) { return gt(a, wrapped_scalar(b)); }
+Tensor operator>=(const Tensor& a, const Scalar& b) { return ge(a, wrapped_scalar(b)); }
 
 }  // namespace deepseek

@@ -82,7 +82,14 @@ Tensor wrapped_scalar(const Scalar& value) {
 Tensor arange(const Scalar& end, TensorOptions options) { return arange(0, end, 1, options); }
 
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, TensorOptions options) {
-  const double s = start.to_double(), e = end.to_double(), st = step.to_double();
+  const bool all_int = !start.is_floating() && !end.is_floating() && !step.is_floating();
+  const DType dtype = options.dtype_or(all_int ? DType::Int64 : default_float_dtype());
+  double s = start.to_double(), e = end.to_double(), st = step.to_double();
+  if (!is_floating(dtype)) {
+    // PyTorch converts the bounds to the integer type first: arange(0, 2.5, 0.5,
+    // dtype=int64) has step 0 and is an error.
+    s = std::trunc(s), e = std::trunc(e), st = std::trunc(st);
+  }
   DS_CHECK(st != 0, RuntimeError, "arange: step must be nonzero");
   DS_CHECK(std::isfinite(s) && std::isfinite(e), RuntimeError,
            "arange: unsupported range: {} -> {}", s, e);
@@ -90,11 +97,11 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
            "arange: upper bound and larger bound inconsistent with step sign (start={}, end={}, "
            "step={})",
            s, e, st);
-  const bool all_int = !start.is_floating() && !end.is_floating() && !step.is_floating();
-  const int64_t n = static_cast<int64_t>(std::ceil((e - s) / st));
-  Tensor out = new_tensor({n}, options.dtype_or(all_int ? DType::Int64 : default_float_dtype()),
-                          options.device);
-  if (n > 0) backend_for(out.device()).arange(out, s, st);
+  const double size = std::ceil((e - s) / st);
+  DS_CHECK(size < 9.2e18, RuntimeError,
+           "arange: invalid size, possible overflow? (start={}, end={}, step={})", s, e, st);
+  Tensor out = new_tensor({static_cast<int64_t>(size)}, dtype, options.device);
+  if (out.numel() > 0) backend_for(out.device()).arange(out, s, st);
   return finish(out, options);
 }
 

@@ -29,9 +29,10 @@ inline Tensor dense(const Tensor& t) {
   return contiguous(t.detach());
 }
 
-// "(2 x 3)" as PyTorch prints spatial sizes in convolution and pooling messages.
-inline std::string sizes_x(const std::vector<int64_t>& v) {
-  return fmt::format("({})", fmt::join(v, " x "));
+// "(2 x 3)" as PyTorch prints sizes in convolution messages ("(2x3)" with sep "x" for
+// pooling ones).
+inline std::string sizes_x(const std::vector<int64_t>& v, const char* sep = " x ") {
+  return fmt::format("({})", fmt::join(v, sep));
 }
 
 }  // namespace deepseek::nn_detail

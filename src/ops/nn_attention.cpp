@@ -58,13 +58,14 @@ Chunks plan_chunks(const Tensor& mask, const Shape& batch, int64_t Tq, int64_t T
   const int64_t nb = static_cast<int64_t>(batch.size());
   // The first split from which the batch dims (ignoring unit ones) merge into one stride.
   auto merged_stride = [&](int64_t split, int64_t* stride) {
-    int64_t last = -1;  // innermost non-unit dim seen so far
+    int64_t innermost = -1, last = -1;  // non-unit dims: the innermost, the latest seen
     for (int64_t d = nb - 1; d >= split; --d) {
       if (batch[d] == 1) continue;
       if (last >= 0 && me.stride(d) != me.stride(last) * batch[last]) return false;
+      if (innermost < 0) innermost = d;
       last = d;
     }
-    *stride = last >= 0 ? me.stride(last) : 0;
+    *stride = innermost >= 0 ? me.stride(innermost) : 0;
     return true;
   };
   int64_t split = 0, inner_stride = 0;
@@ -210,11 +211,12 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
   if (attn_mask.defined()) {
     Shape full = batch;
     full.insert(full.end(), {Tq, Tk});
-    DS_CHECK(attn_mask.dim() <= static_cast<int64_t>(full.size()), RuntimeError,
-             "{}: attn_mask of size {} is not broadcastable to {}", op,
-             shape_str(attn_mask.sizes()), shape_str(full));
-    DS_CHECK(broadcast_shapes(attn_mask.sizes(), full, op) == full, RuntimeError,
-             "{}: attn_mask of size {} is not broadcastable to {}", op,
+    bool fits = attn_mask.dim() <= static_cast<int64_t>(full.size());
+    for (int64_t i = 1; fits && i <= attn_mask.dim(); ++i) {
+      const int64_t m = attn_mask.size(-i);
+      fits = m == 1 || m == full[full.size() - i];
+    }
+    DS_CHECK(fits, RuntimeError, "{}: attn_mask of size {} is not broadcastable to {}", op,
              shape_str(attn_mask.sizes()), shape_str(full));
     if (attn_mask.dtype() == DType::Bool) {
       const TensorOptions opts = TensorOptions(q.dtype()).set_device(q.device());

@@ -132,9 +132,8 @@ ConvParams validate(const char* op, const Tensor& x, const Tensor& w, const Tens
 // conv1d/conv2d: unbatched inputs gain and lose a batch dim, 1-D ones a unit height.
 Tensor convolution(const char* op, size_t dims, const Tensor& input, const Tensor& weight,
                    const Tensor& bias, const std::vector<int64_t>& stride_in,
-                   const std::optional<std::string>& pad_mode,
-                   const std::vector<int64_t>& padding_in,
-                   const std::vector<int64_t>& dilation_in, int64_t groups) {
+                   const ConvPadding& padding, const std::vector<int64_t>& dilation_in,
+                   int64_t groups) {
   const int64_t nd = static_cast<int64_t>(dims);
   DS_CHECK(input.dim() == nd + 1 || input.dim() == nd + 2, RuntimeError,
            "Expected {}D (unbatched) or {}D (batched) input to {}, but got input of size: {}",
@@ -144,16 +143,16 @@ Tensor convolution(const char* op, size_t dims, const Tensor& input, const Tenso
   auto stride = expand_param(stride_in, dims, op, "stride");
   auto dilation = expand_param(dilation_in, dims, op, "dilation");
   Padding pad;
-  if (pad_mode) {
-    DS_CHECK(*pad_mode != "same" ||
+  if (!padding.mode.empty()) {
+    DS_CHECK(padding.mode != "same" ||
                  std::all_of(stride.begin(), stride.end(), [](int64_t s) { return s == 1; }),
              RuntimeError, "padding='same' is not supported for strided convolutions");
     DS_CHECK(weight.dim() == nd + 2, RuntimeError,
              "{}: expected weight to be {}-dimensional, but got weight of size {}", op, nd + 2,
              shape_str(weight.sizes()));
-    pad = padding_from_string(*pad_mode, weight, dilation, dims);
+    pad = padding_from_string(padding.mode, weight, dilation, dims);
   } else {
-    pad.before = expand_param(padding_in, dims, op, "padding");
+    pad.before = expand_param(padding.amounts, dims, op, "padding");
     pad.after = pad.before;
   }
   const ConvParams p = validate(op, x, weight, bias, dims, stride, pad, dilation, groups);
@@ -208,26 +207,14 @@ Tensor convolution_backward_weight(const Tensor& grad_out, const Tensor& input,
 }
 
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
-              const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
+              const std::vector<int64_t>& stride, const ConvPadding& padding,
               const std::vector<int64_t>& dilation, int64_t groups) {
-  return convolution("conv2d", 2, input, weight, bias, stride, std::nullopt, padding, dilation,
-                     groups);
-}
-Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
-              const std::vector<int64_t>& stride, const std::string& padding,
-              const std::vector<int64_t>& dilation, int64_t groups) {
-  return convolution("conv2d", 2, input, weight, bias, stride, padding, {0}, dilation, groups);
+  return convolution("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
 }
 Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias,
-              const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
+              const std::vector<int64_t>& stride, const ConvPadding& padding,
               const std::vector<int64_t>& dilation, int64_t groups) {
-  return convolution("conv1d", 1, input, weight, bias, stride, std::nullopt, padding, dilation,
-                     groups);
-}
-Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias,
-              const std::vector<int64_t>& stride, const std::string& padding,
-              const std::vector<int64_t>& dilation, int64_t groups) {
-  return convolution("conv1d", 1, input, weight, bias, stride, padding, {0}, dilation, groups);
+  return convolution("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
 }
 
 }  // namespace deepseek

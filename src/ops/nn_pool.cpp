@@ -86,7 +86,8 @@ int64_t pooled_size(int64_t in, int64_t k, int64_t s, int64_t pad, int64_t dil, 
 // One value for every spatial dim, or one per dim.
 IntList per_dim(const IntList& v, size_t dims, const char* op, const char* name) {
   DS_CHECK(v.size() == 1 || v.size() == dims, RuntimeError,
-           "{}: {} must either be a single int, or a tuple of {} ints", op, name, dims);
+           "{}: {} must either be a single int, or a tuple of {} ints", op, name,
+           dims == 1 ? "one" : dims == 2 ? "two" : "three");
   return v.size() == dims ? v : IntList(dims, v[0]);
 }
 
@@ -165,7 +166,7 @@ std::tuple<Tensor, Tensor> window_pool(const char* op, PoolKind kind, size_t dim
     }
     DS_CHECK(o > 0, RuntimeError,
              "{}: Given input size: {}. Calculated output size: {}. Output size is too small", op,
-             sizes_x(in_sizes), sizes_x(out_sizes));
+             sizes_x(in_sizes, "x"), sizes_x(out_sizes, "x"));
   }
   PoolParams p;
   p.kind = kind;

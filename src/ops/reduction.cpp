@@ -90,7 +90,11 @@ void check_nonempty_extremum(const Tensor& x, const Dims& dims, const char* op) 
 Tensor sum(const Tensor& x, const Dims& dims_in, bool keepdim, std::optional<DType> dtype) {
   const Dims dims = normalize_dims(dims_in, x.dim(), "sum");
   const DType out_dtype = dtype.value_or(is_integral(x.dtype(), true) ? DType::Int64 : x.dtype());
-  Tensor xin = dtype && is_floating(*dtype) && *dtype != x.dtype() ? convert_raw(x, *dtype, x.device()) : x;
+  // The kernel accumulates floats in double and integers in int64 and writes any out dtype,
+  // so only a floating input summed as integers is converted first (each element truncated,
+  // as in PyTorch).
+  const bool truncate_first = dtype && is_floating(x.dtype()) && !is_floating(*dtype);
+  Tensor xin = truncate_first ? convert_raw(x, *dtype, x.device()) : x;
   Tensor out = reduce_raw(ReduceOp::Sum, xin, dims, keepdim, out_dtype);
   if (autograd::needs_grad({x}) && is_floating(out_dtype)) {
     const Shape in_shape = x.sizes();
@@ -109,6 +113,10 @@ Tensor mean(const Tensor& x, const Dims& dims_in, bool keepdim) {
            dtype_name(x.dtype()));
   const Dims dims = normalize_dims(dims_in, x.dim(), "mean");
   const int64_t n = reduced_count(x.sizes(), dims);
+  if (itemsize(x.dtype()) < 4) {
+    // bf16/fp16: divide in float32 and round once, not twice.
+    return div(sum(x, dims, keepdim, DType::Float32), num(static_cast<double>(n))).to(x.dtype());
+  }
   return div(sum(x, dims, keepdim), num(static_cast<double>(n)));
 }
 

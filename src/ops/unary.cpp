@@ -123,6 +123,7 @@ Tensor relu(const Tensor& x) {
 Tensor gelu(const Tensor& x, const std::string& approximate) {
   DS_CHECK(approximate == "none" || approximate == "tanh", ValueError,
            "gelu: approximate must be 'none' or 'tanh', got '{}'", approximate);
+  if (!is_floating(x.dtype())) throw_not_implemented_for("GeluKernelImpl", x.dtype());
   if (approximate == "tanh") {
     return unary_op(UnaryOp::GeluTanh, x, float_compute(x), "GeluBackward0", Save::Input,
                     [](const Tensor& g, const Tensor& s) {
@@ -142,6 +143,7 @@ Tensor gelu(const Tensor& x, const std::string& approximate) {
                   });
 }
 Tensor silu(const Tensor& x) {
+  if (!is_floating(x.dtype())) throw_not_implemented_for("silu_cpu", x.dtype());
   return unary_op(UnaryOp::Silu, x, float_compute(x), "SiluBackward0", Save::Input,
                   [](const Tensor& g, const Tensor& s) {
                     Tensor sg = sigmoid(s);

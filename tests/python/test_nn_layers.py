@@ -21,7 +21,7 @@ def _close(got, expect, rtol=1e-7, atol=1e-9):
     np.testing.assert_allclose(got.detach().numpy(), expect.detach().numpy(), rtol=rtol, atol=atol)
 
 
-# ---- Linear --------------------------------------------------------------------------------------
+# ---- Linear ----------------------------------------------------------------------------------
 
 def test_linear_forward_backward_against_torch():
     d_lin = nn.Linear(4, 3).double()
@@ -66,7 +66,7 @@ def test_linear_options():
     assert lin.weight.shape == ds.Size([2, 3])
 
 
-# ---- activations ----------------------------------------------------------------------------------
+# ---- activations -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name,kwargs", [
     ("ReLU", {}), ("GELU", {}), ("GELU", {"approximate": "tanh"}), ("SiLU", {}), ("Tanh", {}),
@@ -105,7 +105,7 @@ def test_softmax_implicit_dim_warns_and_matches_torch():
         _close(d_out, t_out)
 
 
-# ---- losses ---------------------------------------------------------------------------------------
+# ---- losses ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("loss", ["MSELoss", "L1Loss"])
 @pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
@@ -135,7 +135,7 @@ def test_loss_argument_errors():
     assert loss.reduction == "sum"
 
 
-# ---- Flatten / Unflatten --------------------------------------------------------------------------
+# ---- Flatten / Unflatten ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [(), (0,), (1, 2), (0, -1), (-2, -1)])
 def test_flatten_shapes_against_torch(args):
@@ -154,7 +154,7 @@ def test_unflatten_and_its_argument_checks():
         nn.Unflatten(1, (3, 4.0))
 
 
-# ---- functional helpers -----------------------------------------------------------------------------
+# ---- functional helpers ----------------------------------------------------------------------
 
 def test_one_hot_against_torch():
     labels = [0, 3, 1, 3]
@@ -196,11 +196,9 @@ def test_pad_errors():
         F.pad(x, (1,))
     with pytest.raises(RuntimeError, match="less than or equal to two times"):
         F.pad(x, (1, 1, 1, 1, 1, 1))
-    with pytest.raises(NotImplementedError, match="reflect"):
-        F.pad(x, (1, 1), mode="reflect")
 
 
-# ---- nn.utils ----------------------------------------------------------------------------------------
+# ---- nn.utils --------------------------------------------------------------------------------
 
 def _models_with_grads(seed=0):
     rng = np.random.default_rng(seed)
@@ -257,7 +255,7 @@ def test_parameters_vector_round_trip():
     nn.utils.vector_to_parameters(new, model.parameters())
     assert list(model.parameters())[0] is params[0]
     np.testing.assert_array_equal(params[0].detach().numpy(), [[0, 1, 2], [3, 4, 5]])
-    np.testing.assert_array_equal(params[3].detach().numpy(), [12])
+    np.testing.assert_array_equal(params[3].detach().numpy(), [10])
     # as in PyTorch, the parameters now share the vector's memory
     with ds.no_grad():
         new[0] = 42.0

@@ -68,7 +68,7 @@ def nets():
     return TorchNet(), DsNet()
 
 
-# ---- Parameter --------------------------------------------------------------------------------
+# ---- Parameter -------------------------------------------------------------------------------
 
 def test_parameter_is_a_tensor_sharing_storage():
     t = ds.randn(3, 4)
@@ -117,7 +117,7 @@ def test_parameter_rejects_non_tensor_and_integer_grad():
         nn.Parameter(ds.tensor([1, 2]))
 
 
-# ---- registration and traversal -----------------------------------------------------------------
+# ---- registration and traversal --------------------------------------------------------------
 
 def test_names_and_orders_match_torch(nets):
     tnet, dnet = nets
@@ -262,7 +262,7 @@ def test_assignment_before_init_raises():
         EarlyModule()
 
 
-# ---- state_dict -------------------------------------------------------------------------------------
+# ---- state_dict ------------------------------------------------------------------------------
 
 def test_state_dict_keys_values_and_metadata(nets):
     tnet, dnet = nets
@@ -344,7 +344,7 @@ def test_extra_state_round_trip():
     assert b.counter == 7
 
 
-# ---- modes, conversion, gradients -------------------------------------------------------------
+# ---- modes, conversion, gradients ------------------------------------------------------------
 
 def test_train_eval_propagate(nets):
     _, dnet = nets
@@ -408,7 +408,7 @@ def test_apply_visits_children_first():
     assert d_order == t_order
 
 
-# ---- hooks -------------------------------------------------------------------------------------
+# ---- hooks -----------------------------------------------------------------------------------
 
 def test_forward_hooks_modify_and_remove():
     model = nn.Linear(2, 2)
@@ -461,7 +461,7 @@ def test_missing_forward_raises():
         nn.ModuleList([nn.ReLU()])(ds.zeros(1))
 
 
-# ---- repr --------------------------------------------------------------------------------------
+# ---- repr ------------------------------------------------------------------------------------
 
 def test_repr_matches_torch(nets):
     tnet, dnet = nets
@@ -502,7 +502,7 @@ def test_parameter_container_reprs_match_torch():
         assert repr(got) == _torch_text(repr(expect))
 
 
-# ---- containers -------------------------------------------------------------------------------
+# ---- containers ------------------------------------------------------------------------------
 
 def test_sequential_indexing_and_mutation():
     a, b, c = nn.ReLU(), nn.Tanh(), nn.Sigmoid()

@@ -40,15 +40,15 @@ namespace deepseek::autograd {
 class SavedValue {
  public:
   SavedValue() = default;
-  SavedValue(bool v) : v_(v) {}                      // NOLINT: ctx->saved_data["k"] = true
-  SavedValue(int v) : v_(int64_t{v}) {}              // NOLINT
-  SavedValue(int64_t v) : v_(v) {}                   // NOLINT
-  SavedValue(double v) : v_(v) {}                    // NOLINT
-  SavedValue(const char* v) : v_(std::string(v)) {}  // NOLINT
-  SavedValue(std::string v) : v_(std::move(v)) {}    // NOLINT
-  SavedValue(Tensor v) : v_(std::move(v)) {}         // NOLINT
+  SavedValue(bool v) : v_(v) {}                             // NOLINT: ctx->saved_data["k"] = true
+  SavedValue(int v) : v_(int64_t{v}) {}                     // NOLINT
+  SavedValue(int64_t v) : v_(v) {}                          // NOLINT
+  SavedValue(double v) : v_(v) {}                           // NOLINT
+  SavedValue(const char* v) : v_(std::string(v)) {}         // NOLINT
+  SavedValue(std::string v) : v_(std::move(v)) {}           // NOLINT
+  SavedValue(Tensor v) : v_(std::move(v)) {}                // NOLINT
   SavedValue(std::vector<int64_t> v) : v_(std::move(v)) {}  // NOLINT
-  SavedValue(TensorList v) : v_(std::move(v)) {}     // NOLINT
+  SavedValue(TensorList v) : v_(std::move(v)) {}            // NOLINT
 
   bool is_none() const { return v_.index() == 0; }
   bool to_bool() const { return get<bool>("bool"); }
@@ -92,7 +92,8 @@ class AutogradContext {
   // Whether forward argument `index` (TensorList arguments flattened) needs a gradient.
   bool needs_input_grad(size_t index) const;
 
-  // Anything else backward needs: scalars, shapes, flags.
+  // Anything else backward needs: scalars, shapes, flags. Tensors belong in
+  // save_for_backward: an output kept here would keep its own graph alive forever.
   std::unordered_map<std::string, SavedValue> saved_data;
 
  private:
@@ -151,10 +152,9 @@ struct Function {
         outputs = T::forward(ctx.get(), args...);
       }
     }
-    CustomFunctionLinker::link(custom_function_name(typeid(T)), ctx, inputs, outputs,
-                               [](AutogradContext* c, TensorList grads) {
-                                 return T::backward(c, std::move(grads));
-                               });
+    CustomFunctionLinker::link(
+        custom_function_name(typeid(T)), ctx, inputs, outputs,
+        [](AutogradContext* c, TensorList grads) { return T::backward(c, std::move(grads)); });
     if constexpr (std::is_same_v<Out, Tensor>) {
       return outputs[0];
     } else {

@@ -69,8 +69,8 @@ class Node : public std::enable_shared_from_this<Node> {
   struct PreHookEntry {
     int64_t id;
     uint32_t output_nr;
-    PreHook fn;                            // a user hook, or
-    std::weak_ptr<TensorImpl> retains;     // the tensor retain_grad() writes to
+    PreHook fn;                         // a user hook, or
+    std::weak_ptr<TensorImpl> retains;  // the tensor retain_grad() writes to
   };
   std::vector<PreHookEntry> pre_hooks_;
 };

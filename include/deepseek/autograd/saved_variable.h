@@ -19,7 +19,10 @@ class SavedVariable {
   // `owner` is the node this was saved for (it re-links saved outputs, and names itself in
   // errors).
   Tensor unpack(const std::shared_ptr<Node>& owner) const;
-  void reset() { data_ = Tensor(); released_ = true; }
+  void reset() {
+    data_ = Tensor();
+    released_ = true;
+  }
   bool released() const { return released_; }
 
  private:

@@ -48,4 +48,24 @@ const Tensor& logical_and_(const Tensor& self, const Tensor& other);
 const Tensor& logical_or_(const Tensor& self, const Tensor& other);
 const Tensor& logical_xor_(const Tensor& self, const Tensor& other);
 
+// Operators beyond core/tensor.h's + - * /: compound assignment (in place, with the same
+// castability rule as add_) and ordering comparisons (bool tensors). == and != are not
+// overloaded, so Tensor stays usable where identity comparison is expected; use eq()/ne().
+const Tensor& operator+=(const Tensor& a, const Tensor& b);
+const Tensor& operator-=(const Tensor& a, const Tensor& b);
+const Tensor& operator*=(const Tensor& a, const Tensor& b);
+const Tensor& operator/=(const Tensor& a, const Tensor& b);
+const Tensor& operator+=(const Tensor& a, const Scalar& b);
+const Tensor& operator-=(const Tensor& a, const Scalar& b);
+const Tensor& operator*=(const Tensor& a, const Scalar& b);
+const Tensor& operator/=(const Tensor& a, const Scalar& b);
+Tensor operator<(const Tensor& a, const Tensor& b);
+Tensor operator<=(const Tensor& a, const Tensor& b);
+Tensor operator>(const Tensor& a, const Tensor& b);
+Tensor operator>=(const Tensor& a, const Tensor& b);
+Tensor operator<(const Tensor& a, const Scalar& b);
+Tensor operator<=(const Tensor& a, const Scalar& b);
+Tensor operator>(const Tensor& a, const Scalar& b);
+Tensor operator>=(const Tensor& a, const Scalar& b);
+
 }  // namespace deepseek

@@ -4,7 +4,9 @@
 // direct loops for float64.
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "deepseek/backend/backend.h"
@@ -12,19 +14,24 @@
 
 namespace deepseek {
 
-// stride/padding/dilation: one value for every spatial dim, or one per dim.
+// How a convolution pads: amounts (one value for every spatial dim, or one per dim) or a
+// mode, "same" (output size = input size; stride must be 1) or "valid" (no padding).
+// Converts implicitly from {1, 2}, a std::vector<int64_t> or a string.
+struct ConvPadding {
+  std::vector<int64_t> amounts;
+  std::string mode;  // empty when amounts are given
+  ConvPadding(std::initializer_list<int64_t> a) : amounts(a) {}        // NOLINT
+  ConvPadding(std::vector<int64_t> a) : amounts(std::move(a)) {}       // NOLINT
+  ConvPadding(std::string m) : mode(std::move(m)) {}                   // NOLINT
+  ConvPadding(const char* m) : mode(m) {}                              // NOLINT
+};
+
+// stride/dilation: one value for every spatial dim, or one per dim.
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias = {},
-              const std::vector<int64_t>& stride = {1}, const std::vector<int64_t>& padding = {0},
-              const std::vector<int64_t>& dilation = {1}, int64_t groups = 1);
-// padding "same" (output size = input size; stride must be 1) or "valid" (no padding).
-Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
-              const std::vector<int64_t>& stride, const std::string& padding,
+              const std::vector<int64_t>& stride = {1}, const ConvPadding& padding = {0},
               const std::vector<int64_t>& dilation = {1}, int64_t groups = 1);
 Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias = {},
-              const std::vector<int64_t>& stride = {1}, const std::vector<int64_t>& padding = {0},
-              const std::vector<int64_t>& dilation = {1}, int64_t groups = 1);
-Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias,
-              const std::vector<int64_t>& stride, const std::string& padding,
+              const std::vector<int64_t>& stride = {1}, const ConvPadding& padding = {0},
               const std::vector<int64_t>& dilation = {1}, int64_t groups = 1);
 
 // The gradient products of a 2-D convolution with parameters p, as differentiable ops (so

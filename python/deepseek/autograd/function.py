@@ -71,7 +71,7 @@ def _check_dirty(name, output, inputs):
     if output.is_leaf and output.requires_grad:
         raise RuntimeError(f"{name}: a leaf Variable that requires grad has been used in an "
                            f"in-place operation.")
-    if output._is_view():
+    if output._is_view:
         raise NotImplementedError(f"{name}: mark_dirty on a view is not supported; clone the "
                                   f"input before modifying it in place")
 
@@ -162,11 +162,13 @@ class Function:
 
 
 class _DoubleBackwardError(Function):
-    """Stands between a once_differentiable backward and anything that differentiates it."""
+    """Stands between a once_differentiable backward's results and the tensors they came
+    from (forward(n, *results, *sources) returns the n results), so differentiating them
+    reaches this node and raises."""
 
     @staticmethod
-    def forward(ctx, *grads):
-        return grads
+    def forward(ctx, n, *tensors):
+        return tensors[:n]
 
     @staticmethod
     def backward(ctx, *grads):
@@ -176,7 +178,7 @@ class _DoubleBackwardError(Function):
 
 def once_differentiable(backward):
     """Decorates a Function.backward that is not itself differentiable: it runs without
-    recording, and differentiating its result (create_graph=True) raises a clear error."""
+    recording, and differentiating its results (create_graph=True) raises a clear error."""
 
     @functools.wraps(backward)
     def wrapper(ctx, *grads):
@@ -184,15 +186,18 @@ def once_differentiable(backward):
             result = backward(ctx, *grads)
         if not _C.is_grad_enabled():
             return result
-        if not any(isinstance(g, Tensor) and g.requires_grad for g in grads):
+        # Unlike PyTorch 1.13, saved tensors count as sources too: a double backward through
+        # them must raise this function's error rather than "does not require grad".
+        saved = getattr(ctx, "saved_tensors", ())
+        sources = [t for t in (*grads, *saved) if isinstance(t, Tensor) and t.requires_grad]
+        if not sources:
             return result
         single = not isinstance(result, tuple)
-        items = (result,) if single else result
+        items = list((result,) if single else result)
         present = [i for i, r in enumerate(items) if isinstance(r, Tensor)]
-        guarded = _DoubleBackwardError.apply(
-            *[items[i].detach().requires_grad_() for i in present])
+        guarded = _DoubleBackwardError.apply(len(present), *[items[i].detach() for i in present],
+                                             *sources)
         guarded = guarded if isinstance(guarded, tuple) else (guarded,)
-        items = list(items)
         for i, g in zip(present, guarded):
             items[i] = g
         return items[0] if single else tuple(items)

@@ -55,7 +55,19 @@ class set_grad_enabled:
 
     def __init__(self, mode):
         self._prev = _C.is_grad_enabled()
-        _C._set_grad_enabled(bool(mode))
+        self._mode = bool(mode)
+        _C._set_grad_enabled(self._mode)
+
+    def __call__(self, fn):
+        """As a decorator: the mode applies inside fn only (decorating undoes the switch)."""
+        _C._set_grad_enabled(self._prev)
+        mode = self._mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+        return wrapper
 
     def __enter__(self):
         return self

@@ -129,14 +129,32 @@ def _check_reentrant(tensor_outputs, diff_inputs, analytical, nondet_tol):
                 f"{got} vs {expected}")
 
 
+_UNSUPPORTED_CHECKS = ("check_batched_grad", "check_forward_ad", "check_batched_forward_grad",
+                       "fast_mode", "check_sparse_nnz")
+
+
+def _reject_unsupported(options):
+    for name, value in options.items():
+        if name not in _UNSUPPORTED_CHECKS:
+            raise TypeError(f"gradcheck() got an unexpected keyword argument '{name}'")
+        if value:
+            raise NotImplementedError(f"gradcheck: {name}=True is not supported")
+
+
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
-              nondet_tol=0.0, check_grad_dtypes=False):
+              nondet_tol=0.0, check_grad_dtypes=False, check_undefined_grad=True,
+              check_backward_ad=True, **options):
     """Checks the gradients of func at `inputs` against central finite differences.
 
     Only inputs that are tensors with requires_grad=True are checked; outputs that are not
     differentiable must have a zero numerical Jacobian. Returns True, or raises GradcheckError
-    (returns False when raise_exception=False).
+    (returns False when raise_exception=False). check_undefined_grad needs no separate pass
+    here: the engine hands every backward formula zeros for outputs nothing flowed into.
+    PyTorch's batched, forward-mode and fast modes are accepted only when off.
     """
+    _reject_unsupported(options)
+    if not check_backward_ad:
+        return True
     inputs = _as_tuple(inputs)
     diff_input_ids = [i for i, x in enumerate(inputs)
                       if isinstance(x, Tensor) and x.requires_grad]
@@ -173,8 +191,18 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     return True
 
 
+def _random_grad_output(rng, like, non_contiguous):
+    values = rng.standard_normal(tuple(like.shape))
+    if non_contiguous and like.dim() >= 2:
+        # Same values, laid out transposed in memory.
+        t = _C.from_numpy(np.ascontiguousarray(values.swapaxes(-1, -2))).to(like.dtype)
+        return t.transpose(-1, -2).detach().requires_grad_()
+    return _C.from_numpy(values).to(like.dtype).requires_grad_()
+
+
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  raise_exception=True, nondet_tol=0.0, check_grad_dtypes=False):
+                  raise_exception=True, nondet_tol=0.0, check_grad_dtypes=False,
+                  check_undefined_grad=True, gen_non_contig_grad_outputs=False, **options):
     """Checks second derivatives: gradcheck of (inputs, grad_outputs) -> vjp(func).
 
     The vjp is built with create_graph=True, so this checks that every backward formula on
@@ -182,15 +210,15 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     when none are given.
     """
     from deepseek.autograd import grad
+    _reject_unsupported(options)
     inputs = _as_tuple(inputs)
     diff_input_ids = [i for i, x in enumerate(inputs)
                       if isinstance(x, Tensor) and x.requires_grad]
     if grad_outputs is None:
         outputs = _differentiable_outputs(_as_tuple(func(*inputs)))
         rng = np.random.default_rng(0)
-        grad_outputs = tuple(
-            _C.from_numpy(rng.standard_normal(tuple(o.shape))).to(o.dtype).requires_grad_()
-            for o in outputs)
+        grad_outputs = tuple(_random_grad_output(rng, o, gen_non_contig_grad_outputs)
+                             for o in outputs)
     grad_outputs = _as_tuple(grad_outputs)
     n_inputs = len(inputs)
 

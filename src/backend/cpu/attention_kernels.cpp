@@ -110,41 +110,81 @@ struct Problem {
 // Per-thread tiles, sized once.
 template <typename C>
 struct Scratch {
-  std::vector<C> qs, kt, kr, vt, vr, s, dp, acc, dk, dv, dq, o_rows;
+  std::vector<C> qs, kt, kr, vt, vr, s, dp, pt, st, acc, dk, dv, o_rows;
   Scratch(int64_t D, int64_t Dv)
       : qs(kBlockQ * D), kt(D * kBlockK), kr(kBlockK * D), vt(Dv * kBlockK),
-        vr(kBlockK * Dv), s(kBlockQ * kBlockK), dp(kBlockQ * kBlockK), acc(kBlockQ * Dv),
-        dk(kBlockK * D), dv(kBlockK * Dv), o_rows(kBlockQ * Dv) {}
+        vr(kBlockK * Dv), s(kBlockQ * kBlockK), dp(kBlockQ * kBlockK), pt(kBlockK * kBlockQ),
+        st(kBlockK * kBlockQ), acc(kBlockQ * Dv), dk(kBlockK * D), dv(kBlockK * Dv),
+        o_rows(kBlockQ * Dv) {}
 };
 
-// dst[r * kBlockK + c] = sum_d a[r * D + d] * bt[d * kBlockK + c] for r < rows: the inner
-// loop runs over a fixed kBlockK contiguous columns (bt is zero-padded past the tile).
+// One 256-bit register of C (8 floats or 4 doubles), through GCC/Clang vector extensions.
 template <typename C>
-void tile_times_transposed(const C* a, const C* bt, int64_t rows, int64_t D, C* dst) {
-  for (int64_t r = 0; r < rows; ++r) {
-    C* out = dst + r * kBlockK;
-    C row[kBlockK] = {};
-    for (int64_t d = 0; d < D; ++d) {
-      const C av = a[r * D + d];
-      const C* b = bt + d * kBlockK;
-#pragma omp simd
-      for (int64_t c = 0; c < kBlockK; ++c) row[c] += av * b[c];
-    }
-    std::memcpy(out, row, sizeof(row));
-  }
+struct Lanes {
+  typedef C vec __attribute__((vector_size(32)));
+  static constexpr int64_t n = 32 / sizeof(C);
+};
+template <typename C>
+inline typename Lanes<C>::vec load_lanes(const C* p) {
+  typename Lanes<C>::vec v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+template <typename C>
+inline void store_lanes(C* p, const typename Lanes<C>::vec& v) {
+  std::memcpy(p, &v, sizeof(v));
 }
 
-// acc[r * n + :] += sum_c w[r * kBlockK + c] * m[c * n + :] for r < rows, c < cols.
+// out[M, N] (+)= a[M, K] b[K, N], all row-major with leading dims lda/ldb/ldo: the tile
+// products of both passes. Register blocking: 4 rows x 2 registers of output stay in
+// registers across the K loop, so each step loads 2 registers of b and broadcasts 4
+// values of a for 8 fused multiply-adds (FMA-bound, not load-bound). Leftover rows run
+// one at a time, leftover columns (N not a multiple of 2 registers) as scalars.
 template <typename C>
-void tile_times_rows(const C* w, const C* m, int64_t rows, int64_t cols, int64_t n, C* acc) {
-  for (int64_t r = 0; r < rows; ++r) {
-    C* out = acc + r * n;
-    for (int64_t c = 0; c < cols; ++c) {
-      const C wv = w[r * kBlockK + c];
-      if (wv == C(0)) continue;
-      const C* mr = m + c * n;
-#pragma omp simd
-      for (int64_t e = 0; e < n; ++e) out[e] += wv * mr[e];
+void tile_gemm(int64_t M, int64_t N, int64_t K, const C* a, int64_t lda, const C* b,
+               int64_t ldb, C* out, int64_t ldo, bool accumulate) {
+  using V = typename Lanes<C>::vec;
+  constexpr int64_t L = Lanes<C>::n;
+  int64_t j0 = 0;
+  for (; j0 + 2 * L <= N; j0 += 2 * L) {
+    int64_t i0 = 0;
+    for (; i0 + 4 <= M; i0 += 4) {
+      V acc[4][2];
+      for (int r = 0; r < 4; ++r) {
+        for (int h = 0; h < 2; ++h) {
+          acc[r][h] = accumulate ? load_lanes(out + (i0 + r) * ldo + j0 + h * L) : V{};
+        }
+      }
+      const C* a0 = a + i0 * lda;
+      for (int64_t k = 0; k < K; ++k) {
+        const V b0 = load_lanes(b + k * ldb + j0), b1 = load_lanes(b + k * ldb + j0 + L);
+        for (int r = 0; r < 4; ++r) {
+          const C av = a0[r * lda + k];
+          acc[r][0] += av * b0;
+          acc[r][1] += av * b1;
+        }
+      }
+      for (int r = 0; r < 4; ++r) {
+        for (int h = 0; h < 2; ++h) store_lanes(out + (i0 + r) * ldo + j0 + h * L, acc[r][h]);
+      }
+    }
+    for (; i0 < M; ++i0) {
+      V acc0 = accumulate ? load_lanes(out + i0 * ldo + j0) : V{};
+      V acc1 = accumulate ? load_lanes(out + i0 * ldo + j0 + L) : V{};
+      for (int64_t k = 0; k < K; ++k) {
+        const C av = a[i0 * lda + k];
+        acc0 += av * load_lanes(b + k * ldb + j0);
+        acc1 += av * load_lanes(b + k * ldb + j0 + L);
+      }
+      store_lanes(out + i0 * ldo + j0, acc0);
+      store_lanes(out + i0 * ldo + j0 + L, acc1);
+    }
+  }
+  for (; j0 < N; ++j0) {
+    for (int64_t i = 0; i < M; ++i) {
+      C acc = accumulate ? out[i * ldo + j0] : C(0);
+      for (int64_t k = 0; k < K; ++k) acc += a[i * lda + k] * b[k * ldb + j0];
+      out[i * ldo + j0] = acc;
     }
   }
 }
@@ -170,7 +210,7 @@ void load_key_tile(const T* x, int64_t b, int64_t T_len, int64_t n, int64_t j0, 
 template <typename T, typename C>
 void tile_scores(const Problem<T>& pr, int64_t b, int64_t i0, int64_t rows, int64_t j0,
                  int64_t cols, const C* qs, const C* kt, C* s) {
-  tile_times_transposed(qs, kt, rows, pr.D, s);
+  tile_gemm(rows, kBlockK, pr.D, qs, pr.D, kt, kBlockK, s, kBlockK, false);
   const C neg_inf = -std::numeric_limits<C>::infinity();
   for (int64_t r = 0; r < rows; ++r) {
     C* sr = s + r * kBlockK;
@@ -239,7 +279,7 @@ void forward_block(const Problem<T>& pr, int64_t b, int64_t i0, Scratch<compute_
         for (int64_t c = 0; c < cols; ++c) sr[c] *= pr.dropout(b, i0 + r, j0 + c);
       }
     }
-    tile_times_rows(w.s.data(), w.vr.data(), rows, cols, Dv, w.acc.data());
+    tile_gemm(rows, Dv, cols, w.s.data(), kBlockK, w.vr.data(), Dv, w.acc.data(), Dv, true);
   }
   for (int64_t r = 0; r < rows; ++r) {
     const C inv = l[r] > C(0) ? C(1) / l[r] : C(0);  // fully masked rows give zeros
@@ -297,43 +337,30 @@ void backward_block(const Problem<T>& pr, const BackwardInputs<T>& in, int64_t b
 #pragma omp simd
       for (int64_t c = 0; c < kBlockK; ++c) sr[c] = exp_approx(sr[c] - lse);
     }
-    tile_times_transposed(w.o_rows.data(), w.vt.data(), rows, Dv, dp);
-    // dV += (P * dropout)^T dO, then dS = P * (dP * dropout - delta) in s.
+    tile_gemm(rows, kBlockK, Dv, w.o_rows.data(), Dv, w.vt.data(), kBlockK, dp, kBlockK, false);
+    // pt = (P * dropout)^T; s = dS = P * (dP * dropout - delta), and st = dS^T.
+    C* pt = w.pt.data();
+    C* st = w.st.data();
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t i = i0 + r;
       C* sr = s + r * kBlockK;
-      C* dpr = dp + r * kBlockK;
-      const C* go = w.o_rows.data() + r * Dv;
+      const C* dpr = dp + r * kBlockK;
       const C delta = in.delta[b * pr.Tq + i];
       for (int64_t c = 0; c < cols; ++c) {
         const C keep = dropout ? pr.dropout(b, i, j0 + c) : C(1);
-        const C pd = sr[c] * keep;
-        if (pd != C(0)) {
-          C* dvr = w.dv.data() + c * Dv;
-#pragma omp simd
-          for (int64_t e = 0; e < Dv; ++e) dvr[e] += pd * go[e];
-        }
+        pt[c * kBlockQ + r] = sr[c] * keep;
         sr[c] = sr[c] * (dpr[c] * keep - delta);
+        st[c * kBlockQ + r] = sr[c];
       }
-      for (int64_t c = cols; c < kBlockK; ++c) sr[c] = 0;
       if (in.grad_mask) {
         T* gm = in.grad_mask + (b * pr.Tq + i) * pr.Tk + j0;
         for (int64_t c = 0; c < cols; ++c) gm[c] = static_cast<T>(sr[c]);
       }
     }
-    // dQ[i] += dS K (scale applied by the caller); dK += dS^T (q * scale).
-    tile_times_rows(s, w.kr.data(), rows, cols, D, dq_acc + i0 * D);
-    for (int64_t r = 0; r < rows; ++r) {
-      const C* qr = w.qs.data() + r * D;
-      const C* sr = s + r * kBlockK;
-      for (int64_t c = 0; c < cols; ++c) {
-        const C ds = sr[c];
-        if (ds == C(0)) continue;
-        C* dkr = w.dk.data() + c * D;
-#pragma omp simd
-        for (int64_t d = 0; d < D; ++d) dkr[d] += ds * qr[d];
-      }
-    }
+    // dV += pt dO; dQ[i] += dS K (scale applied by the caller); dK += dS^T (q * scale).
+    tile_gemm(cols, Dv, rows, pt, kBlockQ, w.o_rows.data(), Dv, w.dv.data(), Dv, true);
+    tile_gemm(rows, D, cols, s, kBlockK, w.kr.data(), D, dq_acc + i0 * D, D, true);
+    tile_gemm(cols, D, rows, st, kBlockQ, w.qs.data(), D, w.dk.data(), D, true);
   }
   for (int64_t c = 0; c < cols; ++c) {
     T* gk = grad_k + (b * pr.Tk + j0 + c) * D;

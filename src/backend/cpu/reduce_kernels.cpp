@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "cpu_backend.h"
@@ -148,6 +149,52 @@ typename R::Acc reduce_run(const T* p, int64_t n, int64_t stride) {
   return a;
 }
 
+// Column reductions (the kept dims are innermost and contiguous, e.g. a bias gradient
+// summing [N, C] over N): outputs are cut into tiles of kTile adjacent columns whose
+// accumulators stay in L1, and each (tile, block of rows) item sweeps its rows reading
+// kTile contiguous elements per row. Rows are split across threads only when there are too
+// few tiles to keep every thread busy; their partial results are merged in row order.
+template <typename R, typename T>
+void reduce_columns(const T* in, const Dims& kept, const Dims& red, typename R::Acc* acc,
+                    bool parallel) {
+  using C = compute_type_t<T>;
+  using Acc = typename R::Acc;
+  constexpr int64_t kTile = 1024;
+  const int64_t inner = kept.sizes[0], K = kept.numel(), N = red.numel();
+  const Dims outer_kept{{kept.sizes.begin() + 1, kept.sizes.end()},
+                        {kept.strides.begin() + 1, kept.strides.end()}};
+  const int64_t outer = K / inner;
+  const int64_t tiles = (inner + kTile - 1) / kTile;
+  const int threads = parallel ? omp_get_max_threads() : 1;
+  const int64_t row_blocks = outer * tiles >= threads ? 1 : std::min<int64_t>(threads, N);
+  std::unique_ptr<Acc[]> partial(row_blocks > 1 ? new Acc[row_blocks * K] : nullptr);
+#pragma omp parallel for collapse(3) if (parallel)
+  for (int64_t rb = 0; rb < row_blocks; ++rb) {
+    for (int64_t o = 0; o < outer; ++o) {
+      for (int64_t tile = 0; tile < tiles; ++tile) {
+        const int64_t j0 = tile * kTile, width = std::min(inner, j0 + kTile) - j0;
+        const int64_t r0 = N * rb / row_blocks, r1 = N * (rb + 1) / row_blocks;
+        Acc local[kTile];
+        for (int64_t j = 0; j < width; ++j) local[j] = R::init();
+        const T* base = in + offset_of(outer_kept, o) + j0;
+        for (int64_t r = r0; r < r1; ++r) {
+          const T* row = base + offset_of(red, r);
+          for (int64_t j = 0; j < width; ++j) local[j] = R::step(local[j], static_cast<C>(row[j]));
+        }
+        Acc* dst = (row_blocks > 1 ? partial.get() + rb * K : acc) + o * inner + j0;
+        std::copy(local, local + width, dst);
+      }
+    }
+  }
+  if (row_blocks > 1) {
+    for (int64_t k = 0; k < K; ++k) {
+      Acc a = partial[k];
+      for (int64_t rb = 1; rb < row_blocks; ++rb) a = R::merge(a, partial[rb * K + k]);
+      acc[k] = a;
+    }
+  }
+}
+
 template <typename T, ReduceOp Op>
 void reduce_into(const T* in, const Dims& kept, const Dims& red,
                  typename Reducer<compute_type_t<T>, Op>::Acc* acc) {
@@ -183,28 +230,7 @@ void reduce_into(const T* in, const Dims& kept, const Dims& red,
   }
 
   if (kept.strides[0] == 1 && kept.sizes[0] > 1) {
-    // Column reductions: a thread owns a block of adjacent outputs along the contiguous kept
-    // dim and sweeps all reduced rows, so reads stay sequential.
-    const int64_t inner = kept.sizes[0];
-    Dims outer_kept{{kept.sizes.begin() + 1, kept.sizes.end()},
-                    {kept.strides.begin() + 1, kept.strides.end()}};
-    const int64_t outer = K / inner;
-    constexpr int64_t kBlock = 256;
-    const int64_t blocks = (inner + kBlock - 1) / kBlock;
-#pragma omp parallel for collapse(2) if (parallel)
-    for (int64_t o = 0; o < outer; ++o) {
-      for (int64_t blk = 0; blk < blocks; ++blk) {
-        const int64_t j0 = blk * kBlock, j1 = std::min(inner, j0 + kBlock);
-        typename R::Acc local[kBlock];
-        for (int64_t j = j0; j < j1; ++j) local[j - j0] = R::init();
-        const T* base = in + (outer_kept.sizes.empty() ? 0 : offset_of(outer_kept, o));
-        for (int64_t r = 0; r < N; ++r) {
-          const T* row = base + offset_of(red, r);
-          for (int64_t j = j0; j < j1; ++j) local[j - j0] = R::step(local[j - j0], static_cast<C>(row[j]));
-        }
-        for (int64_t j = j0; j < j1; ++j) acc[o * inner + j] = local[j - j0];
-      }
-    }
+    reduce_columns<R>(in, kept, red, acc, parallel);
     return;
   }
 

@@ -49,6 +49,10 @@ void check_on_current_device(const char* kernel, std::initializer_list<const Ten
              "{}: Expected all tensors to be on the same device, but found a tensor on {} in a "
              "cuda kernel",
              kernel, d.str());
+    DS_CHECK(d.index < cuda::device_count(), RuntimeError,
+             "{}: CUDA error: invalid device ordinal: tensor on {} but this machine has {} CUDA "
+             "device(s)",
+             kernel, d.str(), cuda::device_count());
     DS_CHECK(d.index == current, RuntimeError,
              "{}: tensor is on {} but the current CUDA device is cuda:{}; deepseek allocates CUDA "
              "memory on the current device, so call deepseek.cuda.set_device({}) before creating "

@@ -59,7 +59,7 @@ def default_collate(batch):
         size = len(elem)
         if any(len(e) != size for e in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        fields = [default_collate(list(samples)) for samples in zip(*batch)]
+        fields = [default_collate(samples) for samples in zip(*batch)]
         if isinstance(elem, tuple):
             return fields  # PyTorch returns a list for tuples (backward compatibility)
         return _rebuild(elem_type, fields)

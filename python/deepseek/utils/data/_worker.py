@@ -106,25 +106,12 @@ def deserialize(payload):
     return pickle.loads(payload)
 
 
-_OPENMP_RUNTIMES = ("libgomp.so.1", "libomp.so", "libomp.so.5", "libiomp5.so")
-
-
 def _limit_worker_threads():
     """One compute thread per worker, as PyTorch's workers do: the workers already run in
     parallel, and GNU OpenMP cannot run a parallel region in a process forked from a parent
-    whose OpenMP thread pool exists (it hangs). deepseek.set_num_threads is used when the
-    core provides it; otherwise omp_set_num_threads of the OpenMP runtime already loaded."""
+    whose OpenMP thread pool exists (it hangs)."""
     import deepseek
-    if hasattr(deepseek, "set_num_threads"):
-        deepseek.set_num_threads(1)
-        return
-    import ctypes
-    for name in _OPENMP_RUNTIMES:
-        try:
-            runtime = ctypes.CDLL(name, mode=os.RTLD_NOLOAD | os.RTLD_LAZY)
-        except OSError:
-            continue  # not loaded in this process
-        runtime.omp_set_num_threads(1)
+    deepseek.set_num_threads(1)
 
 
 def _seed_everything(seed):
