@@ -24,7 +24,7 @@ APT_PACKAGES=(
   libdnnl-dev ocl-icd-opencl-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev
   pybind11-dev libgtest-dev libbenchmark-dev
-  python3-dev python3-numpy python3-pytest python3-torch
+  python3-dev python3-numpy python3-pytest python3-torch python3-pip
   # Without it torch's matmul runs the reference BLAS, which makes parity tests crawl.
   libopenblas0-openmp
   # Fashion-MNIST for the main example (examples/python/fmnist_raw.py).
@@ -66,6 +66,17 @@ configure() {
   cmake "${args[@]}"
 }
 
+# The reference safetensors reader (PyPI only, no Debian package): the interop tests read
+# our checkpoints with it and write files for us to read.
+install_python_packages() {
+  if "$PYTHON" -c "import safetensors" 2>/dev/null; then return; fi
+  echo "setup: installing safetensors for $PYTHON from PyPI"
+  local sudo=()
+  if [[ "$(id -u)" != 0 ]]; then sudo=(sudo); fi
+  "${sudo[@]}" "$PYTHON" -m pip install -q --break-system-packages safetensors
+}
+
 install_missing_packages
+install_python_packages
 configure
 cmake --build "$BUILD_DIR"

@@ -198,6 +198,34 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
                          sci_mode)
 
 
+def _deepcopy(self, memo):
+    """copy.deepcopy: a new leaf with its own storage, the same requires_grad, Python type
+    (Parameter subclasses define their own __deepcopy__), grad and attributes."""
+    import copy
+    if id(self) in memo:
+        return memo[id(self)]
+    if not self.is_leaf:
+        raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support "
+                           "the deepcopy protocol at the moment")
+    result = self.detach().clone()
+    if type(self) is not Tensor:
+        result.__class__ = type(self)
+    result.requires_grad_(self.requires_grad)
+    memo[id(self)] = result
+    if self.grad is not None:
+        result.grad = copy.deepcopy(self.grad, memo)
+    for key, value in self.__dict__.items():
+        setattr(result, key, copy.deepcopy(value, memo))
+    return result
+
+
+def _reduce_ex(self, protocol):
+    """pickle: the values travel as a numpy array (with dtype, device, requires_grad and the
+    Parameter flag) and are rebuilt on load, as DataLoader workers already send tensors."""
+    from deepseek.utils.data._tensor_transport import _reduce_tensor
+    return _reduce_tensor(self)
+
+
 for _name, _fn in {
     "shape": property(_shape),
     "size": size,
@@ -212,6 +240,8 @@ for _name, _fn in {
     "__index__": _index,
     "__iter__": _iter,
     "__format__": _format,
+    "__deepcopy__": _deepcopy,
+    "__reduce_ex__": _reduce_ex,
     "float": _cast(_C.float32),
     "double": _cast(_C.float64),
     "half": _cast(_C.float16),

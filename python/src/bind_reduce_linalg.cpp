@@ -25,20 +25,30 @@ void def_binary(py::module_& m, py::class_<TensorImpl, std::shared_ptr<TensorImp
   m.def(name, [fn, name](py::handle a, py::handle b) {
     return fn(operand_or_throw(a, name), operand_or_throw(b, name));
   });
-  cls.def(name, [fn, name](const Tensor& a, py::handle b) { return fn(a, operand_or_throw(b, name)); });
+  cls.def(name,
+          [fn, name](const Tensor& a, py::handle b) { return fn(a, operand_or_throw(b, name)); });
 }
 
 }  // namespace
 
 void bind_reduce_linalg(py::module_& m) {
-  auto cls = py::reinterpret_borrow<py::class_<TensorImpl, std::shared_ptr<TensorImpl>>>(m.attr("Tensor"));
+  auto cls =
+      py::reinterpret_borrow<py::class_<TensorImpl, std::shared_ptr<TensorImpl>>>(m.attr("Tensor"));
 
   // ---- reductions (dim: None | int | tuple) ----
   auto def_reduce = [&](const char* name, Tensor (*fn)(const Tensor&, const Dims&, bool)) {
-    m.def(name, [fn](const Tensor& x, py::object dim, bool keepdim) { return fn(x, to_dims(dim), keepdim); },
-          py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
-    cls.def(name, [fn](const Tensor& x, py::object dim, bool keepdim) { return fn(x, to_dims(dim), keepdim); },
-            py::arg("dim") = py::none(), py::arg("keepdim") = false);
+    m.def(
+        name,
+        [fn](const Tensor& x, py::object dim, bool keepdim) {
+          return fn(x, to_dims(dim), keepdim);
+        },
+        py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
+    cls.def(
+        name,
+        [fn](const Tensor& x, py::object dim, bool keepdim) {
+          return fn(x, to_dims(dim), keepdim);
+        },
+        py::arg("dim") = py::none(), py::arg("keepdim") = false);
   };
   def_reduce("mean", &mean);
   def_reduce("prod", &prod);
@@ -58,8 +68,10 @@ void bind_reduce_linalg(py::module_& m) {
     return [is_std](const Tensor& x, py::object dim, py::object unbiased, bool keepdim,
                     py::object correction) {
       double c = 1;
-      if (!correction.is_none()) c = correction.cast<double>();
-      else if (!unbiased.is_none()) c = unbiased.cast<bool>() ? 1 : 0;
+      if (!correction.is_none())
+        c = correction.cast<double>();
+      else if (!unbiased.is_none())
+        c = unbiased.cast<bool>() ? 1 : 0;
       return is_std ? deepseek::std(x, to_dims(dim), c, keepdim) : var(x, to_dims(dim), c, keepdim);
     };
   };
@@ -83,20 +95,24 @@ void bind_reduce_linalg(py::module_& m) {
   };
   m.def("norm", norm_fn, py::arg("input"), py::arg("p") = "fro", py::arg("dim") = py::none(),
         py::arg("keepdim") = false);
-  cls.def("norm", norm_fn, py::arg("p") = "fro", py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  cls.def("norm", norm_fn, py::arg("p") = "fro", py::arg("dim") = py::none(),
+          py::arg("keepdim") = false);
   // max/min: no dim -> value; dim -> (values, indices); tensor -> maximum.
   auto extreme = [](bool is_max) {
     return [is_max](const Tensor& x, py::object dim, bool keepdim) -> py::object {
       if (dim.is_none()) return py::cast(is_max ? max(x) : min(x));
-      if (py::isinstance<TensorImpl>(dim)) return py::cast(is_max ? maximum(x, dim.cast<Tensor>()) : minimum(x, dim.cast<Tensor>()));
-      auto [v, i] = is_max ? max(x, dim.cast<int64_t>(), keepdim) : min(x, dim.cast<int64_t>(), keepdim);
+      if (py::isinstance<TensorImpl>(dim))
+        return py::cast(is_max ? maximum(x, dim.cast<Tensor>()) : minimum(x, dim.cast<Tensor>()));
+      auto [v, i] =
+          is_max ? max(x, dim.cast<int64_t>(), keepdim) : min(x, dim.cast<int64_t>(), keepdim);
       py::object result = py::module_::import("deepseek.return_types").attr(is_max ? "max" : "min");
       return result(v, i);
     };
   };
   for (bool is_max : {true, false}) {
     const char* name = is_max ? "max" : "min";
-    m.def(name, extreme(is_max), py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
+    m.def(name, extreme(is_max), py::arg("input"), py::arg("dim") = py::none(),
+          py::arg("keepdim") = false);
     cls.def(name, extreme(is_max), py::arg("dim") = py::none(), py::arg("keepdim") = false);
   }
   auto argext = [](bool is_max) {
@@ -104,8 +120,10 @@ void bind_reduce_linalg(py::module_& m) {
       return is_max ? argmax(x, dim, keepdim) : argmin(x, dim, keepdim);
     };
   };
-  m.def("argmax", argext(true), py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  m.def("argmin", argext(false), py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  m.def("argmax", argext(true), py::arg("input"), py::arg("dim") = py::none(),
+        py::arg("keepdim") = false);
+  m.def("argmin", argext(false), py::arg("input"), py::arg("dim") = py::none(),
+        py::arg("keepdim") = false);
   cls.def("argmax", argext(true), py::arg("dim") = py::none(), py::arg("keepdim") = false);
   cls.def("argmin", argext(false), py::arg("dim") = py::none(), py::arg("keepdim") = false);
 
@@ -115,13 +133,18 @@ void bind_reduce_linalg(py::module_& m) {
   def_binary(m, cls, "bmm", [](const Tensor& a, const Tensor& b) { return bmm(a, b); });
   def_binary(m, cls, "dot", [](const Tensor& a, const Tensor& b) { return dot(a, b); });
   def_binary(m, cls, "outer", [](const Tensor& a, const Tensor& b) { return outer(a, b); });
-  m.def("addmm", [](const Tensor& input, const Tensor& m1, const Tensor& m2, const Scalar& beta,
-                    const Scalar& alpha) { return addmm(input, m1, m2, beta, alpha); },
-        py::arg("input"), py::arg("mat1"), py::arg("mat2"), py::kw_only(), py::arg("beta") = 1,
-        py::arg("alpha") = 1);
-  m.def("_linear", [](const Tensor& x, const Tensor& w, std::optional<Tensor> b) {
-    return linear(x, w, b.value_or(Tensor()));
-  }, py::arg("input"), py::arg("weight"), py::arg("bias") = py::none());
+  m.def(
+      "addmm",
+      [](const Tensor& input, const Tensor& m1, const Tensor& m2, const Scalar& beta,
+         const Scalar& alpha) { return addmm(input, m1, m2, beta, alpha); },
+      py::arg("input"), py::arg("mat1"), py::arg("mat2"), py::kw_only(), py::arg("beta") = 1,
+      py::arg("alpha") = 1);
+  m.def(
+      "_linear",
+      [](const Tensor& x, const Tensor& w, std::optional<Tensor> b) {
+        return linear(x, w, b.value_or(Tensor()));
+      },
+      py::arg("input"), py::arg("weight"), py::arg("bias") = py::none());
 
   // ---- softmax ----
   for (bool log : {false, true}) {
@@ -132,7 +155,6 @@ void bind_reduce_linalg(py::module_& m) {
     m.def(name, fn, py::arg("input"), py::arg("dim"), py::arg("dtype") = py::none());
     cls.def(name, fn, py::arg("dim"), py::arg("dtype") = py::none());
   }
-
 }
 
 }  // namespace deepseek::python

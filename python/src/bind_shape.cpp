@@ -45,7 +45,8 @@ TensorIndex to_index(py::handle h) {
   if (py::isinstance<py::slice>(h)) {
     auto s = py::reinterpret_borrow<py::slice>(h);
     auto step = slice_part(s.attr("step"));
-    return TensorIndex::Slice(slice_part(s.attr("start")), slice_part(s.attr("stop")), step.value_or(1));
+    return TensorIndex::Slice(slice_part(s.attr("start")), slice_part(s.attr("stop")),
+                              step.value_or(1));
   }
   const bool is_tensor = py::isinstance<TensorImpl>(h);
   if (is_tensor || py::isinstance<py::array>(h) ||
@@ -76,14 +77,16 @@ std::vector<TensorIndex> to_indices(py::handle key) {
 
 Tensor value_for(const Tensor& x, py::handle v) {
   if (py::isinstance<TensorImpl>(v)) return v.cast<Tensor>();
-  if (auto s = to_scalar(v)) return scalar_tensor(*s, TensorOptions(x.dtype()).set_device(x.device()));
+  if (auto s = to_scalar(v))
+    return scalar_tensor(*s, TensorOptions(x.dtype()).set_device(x.device()));
   return to(tensor_from_python(v, x.dtype()), x.device(), x.dtype());
 }
 
 }  // namespace
 
 void bind_shape(py::module_& m) {
-  auto cls = py::reinterpret_borrow<py::class_<TensorImpl, std::shared_ptr<TensorImpl>>>(m.attr("Tensor"));
+  auto cls =
+      py::reinterpret_borrow<py::class_<TensorImpl, std::shared_ptr<TensorImpl>>>(m.attr("Tensor"));
 
   cls.def("view", [](const Tensor& x, const py::args& args) -> py::object {
     if (args.size() == 1 && (py::isinstance<PyDType>(args[0]))) {
@@ -91,14 +94,22 @@ void bind_shape(py::module_& m) {
     }
     return py::cast(view(x, shape_from_args(args, "view")));
   });
-  cls.def("reshape", [](const Tensor& x, const py::args& args) { return reshape(x, shape_from_args(args, "reshape")); });
-  m.def("reshape", [](const Tensor& x, const Shape& s) { return reshape(x, s); }, py::arg("input"), py::arg("shape"));
+  cls.def("reshape", [](const Tensor& x, const py::args& args) {
+    return reshape(x, shape_from_args(args, "reshape"));
+  });
+  m.def(
+      "reshape", [](const Tensor& x, const Shape& s) { return reshape(x, s); }, py::arg("input"),
+      py::arg("shape"));
   cls.def("view_as", [](const Tensor& x, const Tensor& o) { return view(x, o.sizes()); });
   cls.def("reshape_as", [](const Tensor& x, const Tensor& o) { return reshape(x, o.sizes()); });
-  cls.def("expand", [](const Tensor& x, const py::args& args) { return expand(x, shape_from_args(args, "expand")); });
+  cls.def("expand", [](const Tensor& x, const py::args& args) {
+    return expand(x, shape_from_args(args, "expand"));
+  });
   cls.def("expand_as", [](const Tensor& x, const Tensor& o) { return expand(x, o.sizes()); });
   m.def("broadcast_to", [](const Tensor& x, const Shape& s) { return expand(x, s); });
-  cls.def("permute", [](const Tensor& x, const py::args& args) { return permute(x, shape_from_args(args, "permute")); });
+  cls.def("permute", [](const Tensor& x, const py::args& args) {
+    return permute(x, shape_from_args(args, "permute"));
+  });
   m.def("permute", [](const Tensor& x, const std::vector<int64_t>& d) { return permute(x, d); });
   auto transpose_fn = [](const Tensor& x, int64_t a, int64_t b) { return transpose(x, a, b); };
   m.def("transpose", transpose_fn);
@@ -117,44 +128,64 @@ void bind_shape(py::module_& m) {
   m.def("squeeze", squeeze_fn, py::arg("input"), py::arg("dim") = py::none());
   cls.def("squeeze", squeeze_fn, py::arg("dim") = py::none());
   m.def("unsqueeze", [](const Tensor& x, int64_t d) { return unsqueeze(x, d); });
-  cls.def("unsqueeze", [](const Tensor& x, int64_t d) { return unsqueeze(x, d); }, py::arg("dim"));
+  cls.def(
+      "unsqueeze", [](const Tensor& x, int64_t d) { return unsqueeze(x, d); }, py::arg("dim"));
   auto flatten_fn = [](const Tensor& x, int64_t s, int64_t e) { return flatten(x, s, e); };
   m.def("flatten", flatten_fn, py::arg("input"), py::arg("start_dim") = 0, py::arg("end_dim") = -1);
   cls.def("flatten", flatten_fn, py::arg("start_dim") = 0, py::arg("end_dim") = -1);
   auto unflatten_fn = [](const Tensor& x, int64_t d, const Shape& s) { return unflatten(x, d, s); };
   m.def("unflatten", unflatten_fn);
   cls.def("unflatten", unflatten_fn, py::arg("dim"), py::arg("sizes"));
-  auto narrow_fn = [](const Tensor& x, int64_t d, int64_t s, int64_t l) { return narrow(x, d, s, l); };
+  auto narrow_fn = [](const Tensor& x, int64_t d, int64_t s, int64_t l) {
+    return narrow(x, d, s, l);
+  };
   m.def("narrow", narrow_fn);
   cls.def("narrow", narrow_fn, py::arg("dim"), py::arg("start"), py::arg("length"));
   auto select_fn = [](const Tensor& x, int64_t d, int64_t i) { return select(x, d, i); };
   m.def("select", select_fn);
   cls.def("select", select_fn, py::arg("dim"), py::arg("index"));
-  m.def("as_strided", [](const Tensor& x, const Shape& s, const Strides& st, std::optional<int64_t> off) {
-    return as_strided(x, s, st, off);
-  }, py::arg("input"), py::arg("size"), py::arg("stride"), py::arg("storage_offset") = py::none());
-  cls.def("as_strided", [](const Tensor& x, const Shape& s, const Strides& st, std::optional<int64_t> off) {
-    return as_strided(x, s, st, off);
-  }, py::arg("size"), py::arg("stride"), py::arg("storage_offset") = py::none());
+  m.def(
+      "as_strided",
+      [](const Tensor& x, const Shape& s, const Strides& st, std::optional<int64_t> off) {
+        return as_strided(x, s, st, off);
+      },
+      py::arg("input"), py::arg("size"), py::arg("stride"), py::arg("storage_offset") = py::none());
+  cls.def(
+      "as_strided",
+      [](const Tensor& x, const Shape& s, const Strides& st, std::optional<int64_t> off) {
+        return as_strided(x, s, st, off);
+      },
+      py::arg("size"), py::arg("stride"), py::arg("storage_offset") = py::none());
   auto movedim_fn = [](const Tensor& x, int64_t s, int64_t d) { return movedim(x, s, d); };
   m.def("movedim", movedim_fn);
   cls.def("movedim", movedim_fn);
-  m.def("cat", [](const TensorList& ts, int64_t dim) { return cat(ts, dim); }, py::arg("tensors"), py::arg("dim") = 0);
-  m.def("concat", [](const TensorList& ts, int64_t dim) { return cat(ts, dim); }, py::arg("tensors"), py::arg("dim") = 0);
-  m.def("stack", [](const TensorList& ts, int64_t dim) { return stack(ts, dim); }, py::arg("tensors"), py::arg("dim") = 0);
+  m.def(
+      "cat", [](const TensorList& ts, int64_t dim) { return cat(ts, dim); }, py::arg("tensors"),
+      py::arg("dim") = 0);
+  m.def(
+      "concat", [](const TensorList& ts, int64_t dim) { return cat(ts, dim); }, py::arg("tensors"),
+      py::arg("dim") = 0);
+  m.def(
+      "stack", [](const TensorList& ts, int64_t dim) { return stack(ts, dim); }, py::arg("tensors"),
+      py::arg("dim") = 0);
   auto split_fn = [](const Tensor& x, py::object size, int64_t dim) {
     if (PyLong_Check(size.ptr())) return py::tuple(py::cast(split(x, size.cast<int64_t>(), dim)));
     return py::tuple(py::cast(split(x, size.cast<std::vector<int64_t>>(), dim)));
   };
-  m.def("split", split_fn, py::arg("tensor"), py::arg("split_size_or_sections"), py::arg("dim") = 0);
+  m.def("split", split_fn, py::arg("tensor"), py::arg("split_size_or_sections"),
+        py::arg("dim") = 0);
   cls.def("split", split_fn, py::arg("split_size"), py::arg("dim") = 0);
-  auto chunk_fn = [](const Tensor& x, int64_t c, int64_t d) { return py::tuple(py::cast(chunk(x, c, d))); };
+  auto chunk_fn = [](const Tensor& x, int64_t c, int64_t d) {
+    return py::tuple(py::cast(chunk(x, c, d)));
+  };
   m.def("chunk", chunk_fn, py::arg("input"), py::arg("chunks"), py::arg("dim") = 0);
   cls.def("chunk", chunk_fn, py::arg("chunks"), py::arg("dim") = 0);
   auto unbind_fn = [](const Tensor& x, int64_t d) { return py::tuple(py::cast(unbind(x, d))); };
   m.def("unbind", unbind_fn, py::arg("input"), py::arg("dim") = 0);
   cls.def("unbind", unbind_fn, py::arg("dim") = 0);
-  cls.def("repeat", [](const Tensor& x, const py::args& args) { return repeat(x, shape_from_args(args, "repeat")); });
+  cls.def("repeat", [](const Tensor& x, const py::args& args) {
+    return repeat(x, shape_from_args(args, "repeat"));
+  });
   auto tril_fn = [](const Tensor& x, int64_t d) { return tril(x, d); };
   auto triu_fn = [](const Tensor& x, int64_t d) { return triu(x, d); };
   m.def("tril", tril_fn, py::arg("input"), py::arg("diagonal") = 0);
@@ -163,7 +194,9 @@ void bind_shape(py::module_& m) {
   cls.def("triu", triu_fn, py::arg("diagonal") = 0);
   auto flip_fn = [](const Tensor& x, const std::vector<int64_t>& d) { return flip(x, d); };
   m.def("flip", flip_fn, py::arg("input"), py::arg("dims"));
-  cls.def("flip", [](const Tensor& x, const py::args& args) { return flip(x, shape_from_args(args, "flip")); });
+  cls.def("flip", [](const Tensor& x, const py::args& args) {
+    return flip(x, shape_from_args(args, "flip"));
+  });
 
   // indexing ops
   auto isel = [](const Tensor& x, int64_t d, const Tensor& i) { return index_select(x, d, i); };
@@ -178,36 +211,54 @@ void bind_shape(py::module_& m) {
   };
   m.def("scatter", scatter_fn, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
   cls.def("scatter", scatter_fn, py::arg("dim"), py::arg("index"), py::arg("src"));
-  auto scatter_add_fn = [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s) { return scatter_add(x, d, i, s); };
-  m.def("scatter_add", scatter_add_fn, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
+  auto scatter_add_fn = [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s) {
+    return scatter_add(x, d, i, s);
+  };
+  m.def("scatter_add", scatter_add_fn, py::arg("input"), py::arg("dim"), py::arg("index"),
+        py::arg("src"));
   cls.def("scatter_add", scatter_add_fn, py::arg("dim"), py::arg("index"), py::arg("src"));
   // In-place scatter variants write the out-of-place result back (one extra copy).
-  cls.def("scatter_", [scatter_fn](const Tensor& x, int64_t d, const Tensor& i, py::handle src) {
-    return copy_(x, scatter_fn(x, d, i, src));
-  }, py::arg("dim"), py::arg("index"), py::arg("src"));
-  cls.def("scatter_add_", [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s) {
-    return copy_(x, scatter_add(x, d, i, s));
-  }, py::arg("dim"), py::arg("index"), py::arg("src"));
-  auto index_add_fn = [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s, const Scalar& alpha) {
-    return index_add(x, d, i, s, alpha);
-  };
-  m.def("index_add", index_add_fn, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("source"), py::kw_only(), py::arg("alpha") = 1);
-  cls.def("index_add", index_add_fn, py::arg("dim"), py::arg("index"), py::arg("source"), py::kw_only(), py::arg("alpha") = 1);
-  cls.def("index_add_", [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s, const Scalar& alpha) {
-    return copy_(x, index_add(x, d, i, s, alpha));
-  }, py::arg("dim"), py::arg("index"), py::arg("source"), py::kw_only(), py::arg("alpha") = 1);
+  cls.def(
+      "scatter_",
+      [scatter_fn](const Tensor& x, int64_t d, const Tensor& i, py::handle src) {
+        return copy_(x, scatter_fn(x, d, i, src));
+      },
+      py::arg("dim"), py::arg("index"), py::arg("src"));
+  cls.def(
+      "scatter_add_",
+      [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s) {
+        return copy_(x, scatter_add(x, d, i, s));
+      },
+      py::arg("dim"), py::arg("index"), py::arg("src"));
+  auto index_add_fn = [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s,
+                         const Scalar& alpha) { return index_add(x, d, i, s, alpha); };
+  m.def("index_add", index_add_fn, py::arg("input"), py::arg("dim"), py::arg("index"),
+        py::arg("source"), py::kw_only(), py::arg("alpha") = 1);
+  cls.def("index_add", index_add_fn, py::arg("dim"), py::arg("index"), py::arg("source"),
+          py::kw_only(), py::arg("alpha") = 1);
+  cls.def(
+      "index_add_",
+      [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s, const Scalar& alpha) {
+        return copy_(x, index_add(x, d, i, s, alpha));
+      },
+      py::arg("dim"), py::arg("index"), py::arg("source"), py::kw_only(), py::arg("alpha") = 1);
   auto masked_fill_fn = [](const Tensor& x, const Tensor& mask, py::handle v) {
     if (py::isinstance<TensorImpl>(v)) return masked_fill(x, mask, v.cast<Tensor>());
     return masked_fill(x, mask, *to_scalar(v));
   };
   m.def("masked_fill", masked_fill_fn, py::arg("input"), py::arg("mask"), py::arg("value"));
   cls.def("masked_fill", masked_fill_fn, py::arg("mask"), py::arg("value"));
-  cls.def("masked_fill_", [](const Tensor& x, const Tensor& mask, py::handle v) {
-    Scalar s = py::isinstance<TensorImpl>(v) ? v.cast<Tensor>().item() : *to_scalar(v);
-    return masked_fill_(x, mask, s);
-  }, py::arg("mask"), py::arg("value"));
-  m.def("masked_select", [](const Tensor& x, const Tensor& mask) { return masked_select(x, mask); });
-  cls.def("masked_select", [](const Tensor& x, const Tensor& mask) { return masked_select(x, mask); });
+  cls.def(
+      "masked_fill_",
+      [](const Tensor& x, const Tensor& mask, py::handle v) {
+        Scalar s = py::isinstance<TensorImpl>(v) ? v.cast<Tensor>().item() : *to_scalar(v);
+        return masked_fill_(x, mask, s);
+      },
+      py::arg("mask"), py::arg("value"));
+  m.def("masked_select",
+        [](const Tensor& x, const Tensor& mask) { return masked_select(x, mask); });
+  cls.def("masked_select",
+          [](const Tensor& x, const Tensor& mask) { return masked_select(x, mask); });
   auto nonzero_fn = [](const Tensor& x, bool as_tuple) -> py::object {
     Tensor nz = nonzero(x);
     if (!as_tuple) return py::cast(nz);
@@ -222,11 +273,15 @@ void bind_shape(py::module_& m) {
   cls.def("__setitem__", [](const Tensor& x, py::handle key, py::handle v) {
     index_put_(x, to_indices(key), value_for(x, v));
   });
-  cls.def("index_put_", [](const Tensor& x, py::tuple idx, const Tensor& v, bool accumulate) {
-    std::vector<std::optional<Tensor>> ts;
-    for (py::handle h : idx) ts.push_back(h.is_none() ? std::nullopt : std::optional<Tensor>(h.cast<Tensor>()));
-    return index_put_tensors_(x, ts, v, accumulate);
-  }, py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+  cls.def(
+      "index_put_",
+      [](const Tensor& x, py::tuple idx, const Tensor& v, bool accumulate) {
+        std::vector<std::optional<Tensor>> ts;
+        for (py::handle h : idx)
+          ts.push_back(h.is_none() ? std::nullopt : std::optional<Tensor>(h.cast<Tensor>()));
+        return index_put_tensors_(x, ts, v, accumulate);
+      },
+      py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
 }
 
 }  // namespace deepseek::python

@@ -63,7 +63,7 @@ class HeaderGuard {
       case json::parse_event_t::value:
         if (!frames_.empty() && frames_.back().is_array) {
           DS_CHECK(++frames_.back().length <= kMaxArrayLength, ValueError,
-                   "safetensors: header has an array longer than {} numbers{}", kMaxArrayLength,
+                   "safetensors: header has an array longer than {} elements{}", kMaxArrayLength,
                    where());
         }
         break;

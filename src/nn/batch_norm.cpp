@@ -59,8 +59,7 @@ Tensor BatchNorm::forward(const Tensor& input) {
 std::string BatchNorm::extra_repr() const {
   return fmt::format("{}, eps={}, momentum={}, affine={}, track_running_stats={}", num_features,
                      detail::py_float(options.eps), detail::py_float(options.momentum),
-                     detail::py_bool(options.affine),
-                     detail::py_bool(options.track_running_stats));
+                     detail::py_bool(options.affine), detail::py_bool(options.track_running_stats));
 }
 
 void BatchNorm1d::check_input_dim(const Tensor& input) const {

@@ -89,7 +89,9 @@ std::string ConvNd::extra_repr() const {
 }
 
 Tensor Conv1d::forward(const Tensor& input) {
-  if (!pads_itself()) return conv1d(pad_input(input), weight, bias, stride, std::vector<int64_t>{0}, dilation, groups);
+  if (!pads_itself())
+    return conv1d(pad_input(input), weight, bias, stride, std::vector<int64_t>{0}, dilation,
+                  groups);
   if (!padding_string.empty()) {
     return conv1d(input, weight, bias, stride, padding_string, dilation, groups);
   }
@@ -97,7 +99,9 @@ Tensor Conv1d::forward(const Tensor& input) {
 }
 
 Tensor Conv2d::forward(const Tensor& input) {
-  if (!pads_itself()) return conv2d(pad_input(input), weight, bias, stride, std::vector<int64_t>{0}, dilation, groups);
+  if (!pads_itself())
+    return conv2d(pad_input(input), weight, bias, stride, std::vector<int64_t>{0}, dilation,
+                  groups);
   if (!padding_string.empty()) {
     return conv2d(input, weight, bias, stride, padding_string, dilation, groups);
   }

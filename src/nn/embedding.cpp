@@ -9,8 +9,7 @@
 
 namespace deepseek::nn {
 
-Embedding::Embedding(int64_t num_embeddings, int64_t embedding_dim,
-                     const EmbeddingOptions& options)
+Embedding::Embedding(int64_t num_embeddings, int64_t embedding_dim, const EmbeddingOptions& options)
     : num_embeddings(num_embeddings), embedding_dim(embedding_dim), options(options) {
   DS_CHECK(num_embeddings >= 0 && embedding_dim >= 0, ValueError,
            "Embedding: num_embeddings and embedding_dim must be non-negative, got {} and {}",
@@ -28,8 +27,7 @@ Embedding::Embedding(int64_t num_embeddings, int64_t embedding_dim,
 Embedding Embedding::from_pretrained(const Tensor& embeddings, bool freeze,
                                      const EmbeddingOptions& options) {
   DS_CHECK(embeddings.dim() == 2, ValueError,
-           "Embeddings parameter is expected to be 2-dimensional, got {}-D",
-           embeddings.dim());
+           "Embeddings parameter is expected to be 2-dimensional, got {}-D", embeddings.dim());
   Embedding layer(embeddings.size(0), embeddings.size(1), options);
   if (is_floating(embeddings.dtype())) layer.to(embeddings.device(), embeddings.dtype());
   {

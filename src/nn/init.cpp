@@ -77,7 +77,8 @@ const Tensor& xavier_normal_(const Tensor& t, double gain, Generator* gen) {
 const Tensor& kaiming_uniform_(const Tensor& t, double a, const std::string& mode,
                                const std::string& nonlinearity, Generator* gen) {
   if (t.numel() == 0) return t;  // PyTorch: a no-op on zero-element tensors
-  double std = calculate_gain(nonlinearity, a) / std::sqrt(static_cast<double>(correct_fan(t, mode)));
+  double std =
+      calculate_gain(nonlinearity, a) / std::sqrt(static_cast<double>(correct_fan(t, mode)));
   double bound = std::sqrt(3.0) * std;
   return init::uniform_(t, -bound, bound, gen);
 }
@@ -85,7 +86,8 @@ const Tensor& kaiming_uniform_(const Tensor& t, double a, const std::string& mod
 const Tensor& kaiming_normal_(const Tensor& t, double a, const std::string& mode,
                               const std::string& nonlinearity, Generator* gen) {
   if (t.numel() == 0) return t;
-  double std = calculate_gain(nonlinearity, a) / std::sqrt(static_cast<double>(correct_fan(t, mode)));
+  double std =
+      calculate_gain(nonlinearity, a) / std::sqrt(static_cast<double>(correct_fan(t, mode)));
   return init::normal_(t, 0.0, std, gen);
 }
 

@@ -110,8 +110,8 @@ Tensor MultiheadAttention::merged_mask(const Tensor& attn_mask, const Tensor& ke
     DS_CHECK(key_padding_mask.sizes() == Shape({batch, source_len}), RuntimeError,
              "expected shape of key_padding_mask to be {}, but got {}",
              shape_str({batch, source_len}), shape_str(key_padding_mask.sizes()));
-    Tensor mask = additive_mask(key_padding_mask, dtype, "key_padding_mask")
-                      .view({batch, 1, 1, source_len});
+    Tensor mask =
+        additive_mask(key_padding_mask, dtype, "key_padding_mask").view({batch, 1, 1, source_len});
     merged = merged.defined() ? merged + mask : mask;
   }
   return merged;
@@ -139,8 +139,8 @@ MultiheadAttentionOutput MultiheadAttention::forward(
   const int64_t target_len = q.size(0), batch = q.size(1), source_len = k.size(0);
   DS_CHECK(q.size(2) == embed_dim, RuntimeError,
            "was expecting embedding dimension of {}, but got {}", embed_dim, q.size(2));
-  DS_CHECK(k.size(0) == v.size(0) && k.size(1) == v.size(1) && k.size(1) == batch,
-           RuntimeError, "key shape {} does not match value shape {} (or the query's batch {})",
+  DS_CHECK(k.size(0) == v.size(0) && k.size(1) == v.size(1) && k.size(1) == batch, RuntimeError,
+           "key shape {} does not match value shape {} (or the query's batch {})",
            shape_str(k.sizes()), shape_str(v.sizes()), batch);
 
   Tensor b_q, b_k, b_v;
@@ -156,13 +156,14 @@ MultiheadAttentionOutput MultiheadAttention::forward(
     v = linear(v, v_proj_weight, b_v);
   }
   q = split_heads(q, num_heads), k = split_heads(k, num_heads), v = split_heads(v, num_heads);
-  Tensor mask = merged_mask(options.attn_mask, key_padding_mask, batch, target_len, source_len,
-                            q.dtype());
+  Tensor mask =
+      merged_mask(options.attn_mask, key_padding_mask, batch, target_len, source_len, q.dtype());
   const double dropout_p = is_training() ? dropout : 0.0;
 
   Tensor attended, weights;  // [N, H, L, head_dim], [N, H, L, S]
   if (options.need_weights) {
-    Tensor scores = matmul(q * (1.0 / std::sqrt(static_cast<double>(head_dim))), k.transpose(-2, -1));
+    Tensor scores =
+        matmul(q * (1.0 / std::sqrt(static_cast<double>(head_dim))), k.transpose(-2, -1));
     if (mask.defined()) scores = scores + mask;
     weights = softmax(scores, -1);
     if (dropout_p > 0.0) weights = deepseek::dropout(weights, dropout_p, true);

@@ -11,8 +11,7 @@
 
 namespace deepseek::nn {
 
-RNNBase::RNNBase(int64_t gates, int64_t input_size, int64_t hidden_size,
-                 const RNNOptions& options)
+RNNBase::RNNBase(int64_t gates, int64_t input_size, int64_t hidden_size, const RNNOptions& options)
     : input_size(input_size), hidden_size(hidden_size), options(options) {
   DS_CHECK(options.dropout >= 0.0 && options.dropout <= 1.0, ValueError,
            "dropout should be a number in range [0, 1] representing the probability of an "
@@ -25,14 +24,16 @@ RNNBase::RNNBase(int64_t gates, int64_t input_size, int64_t hidden_size,
       int64_t layer_input = layer == 0 ? input_size : hidden_size * directions();
       std::string suffix = fmt::format("_l{}{}", layer, direction == 1 ? "_reverse" : "");
       std::vector<Tensor> w;
-      w.push_back(register_parameter("weight_ih" + suffix,
-                                     empty({gates * hidden_size, layer_input})));
-      w.push_back(register_parameter("weight_hh" + suffix,
-                                     empty({gates * hidden_size, hidden_size})));
-      w.push_back(options.bias ? register_parameter("bias_ih" + suffix, empty({gates * hidden_size}))
-                               : Tensor());
-      w.push_back(options.bias ? register_parameter("bias_hh" + suffix, empty({gates * hidden_size}))
-                               : Tensor());
+      w.push_back(
+          register_parameter("weight_ih" + suffix, empty({gates * hidden_size, layer_input})));
+      w.push_back(
+          register_parameter("weight_hh" + suffix, empty({gates * hidden_size, hidden_size})));
+      w.push_back(options.bias
+                      ? register_parameter("bias_ih" + suffix, empty({gates * hidden_size}))
+                      : Tensor());
+      w.push_back(options.bias
+                      ? register_parameter("bias_hh" + suffix, empty({gates * hidden_size}))
+                      : Tensor());
       weights_.push_back(std::move(w));
     }
   }
@@ -57,7 +58,8 @@ std::string RNNBase::extra_repr() const {
 Tensor RNNBase::initial_state(const Tensor& given, const Tensor& input, bool batched,
                               const char* what) const {
   Shape expected{options.num_layers * directions(), input.size(1), hidden_size};
-  if (!given.defined()) return zeros(expected, TensorOptions(input.dtype()).set_device(input.device()));
+  if (!given.defined())
+    return zeros(expected, TensorOptions(input.dtype()).set_device(input.device()));
   Tensor state = given;
   if (!batched) {
     DS_CHECK(state.dim() == 2, RuntimeError,
@@ -66,8 +68,7 @@ Tensor RNNBase::initial_state(const Tensor& given, const Tensor& input, bool bat
     state = state.unsqueeze(1);
   } else {
     DS_CHECK(state.dim() == 3, RuntimeError,
-             "For batched 3-D input, {} should also be 3-D but got {}-D tensor", what,
-             state.dim());
+             "For batched 3-D input, {} should also be 3-D but got {}-D tensor", what, state.dim());
   }
   DS_CHECK(state.sizes() == expected, RuntimeError, "Expected hidden size {}, got {}",
            detail::py_tuple(expected), shape_str(state.sizes()));
@@ -103,9 +104,10 @@ RNNBase::Result RNNBase::run(const Tensor& input, const Tensor& h0, const Tensor
         step(gates_x.select(0, t), w[1], w[3], h, c);
         outputs[static_cast<size_t>(t)] = h;
       }
-      direction_outputs.push_back(steps > 0 ? stack(outputs, 0)
-                                            : zeros({0, x.size(1), hidden_size},
-                                                    TensorOptions(x.dtype()).set_device(x.device())));
+      direction_outputs.push_back(steps > 0
+                                      ? stack(outputs, 0)
+                                      : zeros({0, x.size(1), hidden_size},
+                                              TensorOptions(x.dtype()).set_device(x.device())));
       h_last.push_back(h);
       if (with_cell) c_last.push_back(c);
     }

@@ -10,8 +10,9 @@ TransformerEncoderLayer::TransformerEncoderLayer(int64_t d_model, int64_t nhead,
   DS_CHECK(options.activation == "relu" || options.activation == "gelu", RuntimeError,
            "activation should be relu/gelu, not {}", options.activation);
   self_attn = register_module(
-      "self_attn", MultiheadAttention(d_model, nhead, {.dropout = options.dropout,
-                                                       .batch_first = options.batch_first}));
+      "self_attn",
+      MultiheadAttention(d_model, nhead,
+                         {.dropout = options.dropout, .batch_first = options.batch_first}));
   linear1 = register_module("linear1", Linear(d_model, options.dim_feedforward));
   dropout = register_module("dropout", Dropout(options.dropout));
   linear2 = register_module("linear2", Linear(options.dim_feedforward, d_model));
@@ -23,12 +24,11 @@ TransformerEncoderLayer::TransformerEncoderLayer(int64_t d_model, int64_t nhead,
 
 Tensor TransformerEncoderLayer::self_attention_block(const Tensor& x, const Tensor& mask,
                                                      const Tensor& padding_mask) {
-  Tensor attended = self_attn
-                        ->forward(x, x, x,
-                                  {.key_padding_mask = padding_mask,
-                                   .need_weights = false,
-                                   .attn_mask = mask})
-                        .output;
+  Tensor attended =
+      self_attn
+          ->forward(x, x, x,
+                    {.key_padding_mask = padding_mask, .need_weights = false, .attn_mask = mask})
+          .output;
   return dropout1->forward(attended);
 }
 

@@ -27,8 +27,8 @@ Tensor as_long_index(const Tensor& index, const char* op) {
 void check_gather_shapes(const Tensor& x, int64_t dim, const Tensor& index, const char* op,
                          const Tensor* src = nullptr) {
   DS_CHECK(index.dim() == x.dim() || (x.dim() == 0 && index.dim() <= 1), RuntimeError,
-           "{}(): Index tensor must have the same number of dimensions as {} tensor ({} vs {})",
-           op, src ? "self" : "input", index.dim(), x.dim());
+           "{}(): Index tensor must have the same number of dimensions as {} tensor ({} vs {})", op,
+           src ? "self" : "input", index.dim(), x.dim());
   for (int64_t d = 0; d < index.dim() && x.dim() > 0; ++d) {
     if (d == dim) continue;
     DS_CHECK(index.size(d) <= x.size(d), RuntimeError,
@@ -51,19 +51,23 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index_in) {
            "index_select(): Index is supposed to be a vector, got shape {}",
            shape_str(index_in.sizes()));
   Tensor index = as_long_index(index_in, "index_select").contiguous();
-  const int64_t d = x.dim() == 0 ? 0 : normalize_dim(dim, x.dim(), "index_select");
+  const int64_t d = normalize_dim(dim, x.dim(), "index_select");
+  // A 0-dim input gives a 0-dim result (same number of dims as the input, as documented).
+  DS_CHECK(x.dim() > 0 || index.numel() == 1, IndexError,
+           "index_select(): Index to scalar can have only 1 value, got {} value(s)", index.numel());
   Tensor xc = x.dim() == 0 ? reshape(x.detach(), {1}) : contiguous(x.detach());
   Shape shape = xc.sizes();
   shape[d] = index.numel();
   Tensor out = empty_tensor(shape, x.dtype(), x.device());
   backend_for(x.device()).index_select(xc, d, reshape(index, {-1}), out);
-  if (x.dim() == 0) out = make_alias(out, index_in.sizes(), contiguous_strides(index_in.sizes()), 0);
+  if (x.dim() == 0) out = make_alias(out, {}, {}, 0);
   if (autograd::needs_grad({x})) {
     const Shape in_shape = x.sizes();
     autograd::record("IndexSelectBackward0", {x}, {out}, {save(index)},
                      [in_shape, d](const BackwardArgs& g) -> TensorList {
-                       Tensor base = zeros(in_shape.empty() ? Shape{1} : in_shape,
-                                           TensorOptions(g.grad().dtype()).set_device(g.grad().device()));
+                       Tensor base =
+                           zeros(in_shape.empty() ? Shape{1} : in_shape,
+                                 TensorOptions(g.grad().dtype()).set_device(g.grad().device()));
                        Tensor gr = in_shape.empty() ? reshape(g.grad(), {-1}) : g.grad();
                        return {reshape(index_add(base, d, g.saved[0], gr), in_shape)};
                      });
@@ -83,8 +87,9 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index_in, const Ten
            "index_add_(): Source/destination tensor shapes do not match: source {} expected {}",
            shape_str(src.sizes()), shape_str(expect));
   Tensor out = clone(x.detach());
-  Tensor s = convert_raw(alpha.to_double() == 1.0 ? src.detach() : mul(src.detach(), wrapped_scalar(alpha)),
-                         x.dtype(), x.device());
+  Tensor s = convert_raw(
+      alpha.to_double() == 1.0 ? src.detach() : mul(src.detach(), wrapped_scalar(alpha)), x.dtype(),
+      x.device());
   backend_for(x.device()).index_put(out, d, reshape(index, {-1}), contiguous(s), true);
   if (autograd::needs_grad({x, src})) {
     const double a = alpha.to_double();
@@ -105,7 +110,7 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index_in, const Ten
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index_in) {
   check_same_device("gather", {x, index_in});
   Tensor index = as_long_index(index_in, "gather");
-  const int64_t d = x.dim() == 0 ? 0 : normalize_dim(dim, x.dim(), "gather");
+  const int64_t d = normalize_dim(dim, x.dim(), "gather");
   check_gather_shapes(x, d, index, "gather");
   Tensor out = empty_tensor(index.sizes(), x.dtype(), x.device());
   backend_for(x.device()).gather(x, d, index, out);
@@ -113,7 +118,8 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index_in) {
     const Shape in_shape = x.sizes();
     autograd::record("GatherBackward0", {x}, {out}, {save(index)},
                      [in_shape, d](const BackwardArgs& g) -> TensorList {
-                       Tensor base = zeros(in_shape, TensorOptions(g.grad().dtype()).set_device(g.grad().device()));
+                       Tensor base = zeros(
+                           in_shape, TensorOptions(g.grad().dtype()).set_device(g.grad().device()));
                        return {scatter_add(base, d, g.saved[0], g.grad())};
                      });
   }
@@ -125,7 +131,7 @@ Tensor scatter_impl(const Tensor& x, int64_t dim, const Tensor& index_in, const 
                     bool accumulate, const char* name) {
   check_same_device(name, {x, index_in, src});
   Tensor index = as_long_index(index_in, name);
-  const int64_t d = x.dim() == 0 ? 0 : normalize_dim(dim, x.dim(), name);
+  const int64_t d = normalize_dim(dim, x.dim(), name);
   const bool src_is_value = src.dim() == 0 && index.dim() > 0;
   Tensor s = src_is_value ? broadcast_view(convert_raw(src, x.dtype(), x.device()), index.sizes())
                           : convert_raw(src.detach(), x.dtype(), x.device());
@@ -142,31 +148,32 @@ Tensor scatter_impl(const Tensor& x, int64_t dim, const Tensor& index_in, const 
   backend_for(x.device()).scatter(out, d, index, s, accumulate);
   if (autograd::needs_grad({x, src})) {
     const Shape src_shape = src.sizes();
-    autograd::record(accumulate ? "ScatterAddBackward0" : "ScatterBackward0", {x, src}, {out},
-                     {save(index)},
-                     [d, accumulate, src_shape, src_is_value](const BackwardArgs& g) -> TensorList {
-                       TensorList r(2);
-                       const Tensor& idx = g.saved[0];
-                       if (g.needs(0)) {
-                         r[0] = accumulate ? g.grad() : scatter(g.grad(), d, idx, Scalar(0.0));
-                       }
-                       if (g.needs(1)) {
-                         Tensor gs = gather(g.grad(), d, idx);
-                         if (src_is_value) {
-                           r[1] = sum(gs);
-                         } else if (gs.sizes() != src_shape) {
-                           // Elements of src outside the index window got no gradient.
-                           Tensor full = zeros(src_shape, TensorOptions(gs.dtype()).set_device(gs.device()));
-                           std::vector<TensorIndex> window;
-                           for (int64_t k = 0; k < gs.dim(); ++k) window.push_back(TensorIndex::Slice(0, gs.size(k)));
-                           index_put_(full, window, gs);
-                           r[1] = full;
-                         } else {
-                           r[1] = gs;
-                         }
-                       }
-                       return r;
-                     });
+    autograd::record(
+        accumulate ? "ScatterAddBackward0" : "ScatterBackward0", {x, src}, {out}, {save(index)},
+        [d, accumulate, src_shape, src_is_value](const BackwardArgs& g) -> TensorList {
+          TensorList r(2);
+          const Tensor& idx = g.saved[0];
+          if (g.needs(0)) {
+            r[0] = accumulate ? g.grad() : scatter(g.grad(), d, idx, Scalar(0.0));
+          }
+          if (g.needs(1)) {
+            Tensor gs = gather(g.grad(), d, idx);
+            if (src_is_value) {
+              r[1] = sum(gs);
+            } else if (gs.sizes() != src_shape) {
+              // Elements of src outside the index window got no gradient.
+              Tensor full = zeros(src_shape, TensorOptions(gs.dtype()).set_device(gs.device()));
+              std::vector<TensorIndex> window;
+              for (int64_t k = 0; k < gs.dim(); ++k)
+                window.push_back(TensorIndex::Slice(0, gs.size(k)));
+              index_put_(full, window, gs);
+              r[1] = full;
+            } else {
+              r[1] = gs;
+            }
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -232,7 +239,8 @@ Tensor masked_select(const Tensor& x, const Tensor& mask) {
 }
 
 Tensor nonzero(const Tensor& x) {
-  return backend_for(x.device()).nonzero(convert_raw(contiguous(x.detach()), x.dtype(), x.device()));
+  return backend_for(x.device())
+      .nonzero(convert_raw(contiguous(x.detach()), x.dtype(), x.device()));
 }
 
 namespace {
@@ -289,8 +297,9 @@ Expanded expand_masks(const Tensor& x, const std::vector<std::optional<Tensor>>&
                  "tensors used as indices must be long, int, byte or bool tensors (got {})",
                  dtype_name(idx->dtype()));
       }
-      e.per_dim.push_back(idx ? std::optional<Tensor>(convert_raw(*idx, DType::Int64, idx->device()))
-                              : std::nullopt);
+      e.per_dim.push_back(
+          idx ? std::optional<Tensor>(convert_raw(*idx, DType::Int64, idx->device()))
+              : std::nullopt);
       dim += 1;
     }
   }
@@ -328,12 +337,12 @@ Shape broadcast_indices(const std::vector<Tensor>& idx) {
 // Everything both reading and writing need: the permutation that brings indexed dims first,
 // the flattened linear index, and where the index dims land in the result.
 struct Plan {
-  std::vector<int64_t> perm;     // indexed dims first, then the rest in order
-  Shape index_shape;             // broadcast shape of the index tensors
-  Shape rest_shape;              // sizes of the non-indexed dims
-  Tensor linear;                 // flat int64 index into the merged indexed dims
-  int64_t insert_at = 0;         // where index dims go in the result (numpy rule)
-  int64_t merged = 1;            // product of the indexed dims' sizes
+  std::vector<int64_t> perm;  // indexed dims first, then the rest in order
+  Shape index_shape;          // broadcast shape of the index tensors
+  Shape rest_shape;           // sizes of the non-indexed dims
+  Tensor linear;              // flat int64 index into the merged indexed dims
+  int64_t insert_at = 0;      // where index dims go in the result (numpy rule)
+  int64_t merged = 1;         // product of the indexed dims' sizes
 };
 
 Plan make_plan(const Tensor& x, const std::vector<std::optional<Tensor>>& per_dim) {
@@ -368,8 +377,8 @@ Plan make_plan(const Tensor& x, const std::vector<std::optional<Tensor>>& per_di
     Tensor idx = *per_dim[d];
     if (idx.numel() > 0) {
       const int64_t lo = amin(idx).item().to_int(), hi = amax(idx).item().to_int();
-      DS_CHECK(lo >= -n && hi < n, IndexError, "index {} is out of bounds for dimension {} with size {}",
-               lo < -n ? lo : hi, d, n);
+      DS_CHECK(lo >= -n && hi < n, IndexError,
+               "index {} is out of bounds for dimension {} with size {}", lo < -n ? lo : hi, d, n);
     }
     Tensor wrapped = where(lt(idx, wrapped_scalar(0)), add(idx, wrapped_scalar(n)), idx);
     Tensor term = stride == 1 ? wrapped : mul(wrapped, wrapped_scalar(stride));
@@ -461,10 +470,13 @@ const Tensor& index_put_tensors_(const Tensor& x, const std::vector<std::optiona
               // Recorded when the backward is (create_graph): the zeroed positions must
               // not pass second-order gradients either.
               r[0] = clone(g.grad());
-              index_put_tensors_(r[0], indices, zeros({}, TensorOptions(g.grad().dtype()).set_device(g.grad().device())), false);
+              index_put_tensors_(
+                  r[0], indices,
+                  zeros({}, TensorOptions(g.grad().dtype()).set_device(g.grad().device())), false);
             }
           }
-          if (g.needs(1)) r[1] = sum_to(index_tensors(g.grad(), indices), value_shape).to(value_dtype);
+          if (g.needs(1))
+            r[1] = sum_to(index_tensors(g.grad(), indices), value_shape).to(value_dtype);
           return r;
         });
   }
@@ -487,15 +499,22 @@ std::pair<Tensor, std::vector<std::optional<Tensor>>> apply_basic(
     }
     switch (i.kind) {
       case K::Integer:
-      case K::Slice: consumed += 1; break;
-      case K::Tensor: consumed += i.tensor.dtype() == DType::Bool ? i.tensor.dim() : 1; break;
-      case K::Ellipsis: ++ellipses; break;
-      default: break;
+      case K::Slice:
+        consumed += 1;
+        break;
+      case K::Tensor:
+        consumed += i.tensor.dtype() == DType::Bool ? i.tensor.dim() : 1;
+        break;
+      case K::Ellipsis:
+        ++ellipses;
+        break;
+      default:
+        break;
     }
   }
   DS_CHECK(ellipses <= 1, IndexError, "an index can only have a single ellipsis ('...')");
-  DS_CHECK(consumed <= x.dim(), IndexError,
-           "too many indices for tensor of dimension {} (got {})", x.dim(), consumed);
+  DS_CHECK(consumed <= x.dim(), IndexError, "too many indices for tensor of dimension {} (got {})",
+           x.dim(), consumed);
   Tensor v = x;
   int64_t dim = 0;      // next dim of v to index
   int64_t covered = 0;  // dims of v that `tensors` accounts for
@@ -532,8 +551,12 @@ std::pair<Tensor, std::vector<std::optional<Tensor>>> apply_basic(
         v = unsqueeze(v, dim);
         ++dim;
         break;
-      case K::Boolean: add_bool(i.boolean); break;
-      case K::Ellipsis: dim += x.dim() - consumed; break;
+      case K::Boolean:
+        add_bool(i.boolean);
+        break;
+      case K::Ellipsis:
+        dim += x.dim() - consumed;
+        break;
       case K::Tensor:
         if (i.tensor.dtype() == DType::Bool && i.tensor.dim() == 0) {
           add_bool(i.tensor.item().to_bool());
@@ -578,13 +601,19 @@ const Tensor& index_put_(const Tensor& x, const std::vector<TensorIndex>& indice
 }
 
 // Tensor methods of this family.
-Tensor Tensor::index_select(int64_t d, const Tensor& i) const { return deepseek::index_select(*this, d, i); }
+Tensor Tensor::index_select(int64_t d, const Tensor& i) const {
+  return deepseek::index_select(*this, d, i);
+}
 Tensor Tensor::gather(int64_t d, const Tensor& i) const { return deepseek::gather(*this, d, i); }
-Tensor Tensor::scatter(int64_t d, const Tensor& i, const Tensor& s) const { return deepseek::scatter(*this, d, i, s); }
+Tensor Tensor::scatter(int64_t d, const Tensor& i, const Tensor& s) const {
+  return deepseek::scatter(*this, d, i, s);
+}
 Tensor Tensor::scatter_add(int64_t d, const Tensor& i, const Tensor& s) const {
   return deepseek::scatter_add(*this, d, i, s);
 }
-Tensor Tensor::masked_fill(const Tensor& m, const Scalar& v) const { return deepseek::masked_fill(*this, m, v); }
+Tensor Tensor::masked_fill(const Tensor& m, const Scalar& v) const {
+  return deepseek::masked_fill(*this, m, v);
+}
 const Tensor& Tensor::masked_fill_(const Tensor& m, const Scalar& v) const {
   return deepseek::masked_fill_(*this, m, v);
 }

@@ -50,14 +50,15 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   Tensor out3 = bmm_raw(as3d(a), as3d(b));
   Tensor out = make_alias(out3, {a.size(0), b.size(1)}, {b.size(1), 1}, 0);
   if (autograd::needs_grad({a, b})) {
-    autograd::record("MmBackward0", {a, b}, {out},
-                     {save(b.requires_grad() ? a : Tensor()), save(a.requires_grad() ? b : Tensor())},
-                     [](const BackwardArgs& g) -> TensorList {
-                       TensorList r(2);
-                       if (g.needs(0)) r[0] = mm(g.grad(), t(g.saved[1]));
-                       if (g.needs(1)) r[1] = mm(t(g.saved[0]), g.grad());
-                       return r;
-                     });
+    autograd::record(
+        "MmBackward0", {a, b}, {out},
+        {save(b.requires_grad() ? a : Tensor()), save(a.requires_grad() ? b : Tensor())},
+        [](const BackwardArgs& g) -> TensorList {
+          TensorList r(2);
+          if (g.needs(0)) r[0] = mm(g.grad(), t(g.saved[1]));
+          if (g.needs(1)) r[1] = mm(t(g.saved[0]), g.grad());
+          return r;
+        });
   }
   return out;
 }
@@ -73,14 +74,15 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
            a.size(0), a.size(2), b.size(0), b.size(1));
   Tensor out = bmm_raw(a, b);
   if (autograd::needs_grad({a, b})) {
-    autograd::record("BmmBackward0", {a, b}, {out},
-                     {save(b.requires_grad() ? a : Tensor()), save(a.requires_grad() ? b : Tensor())},
-                     [](const BackwardArgs& g) -> TensorList {
-                       TensorList r(2);
-                       if (g.needs(0)) r[0] = bmm(g.grad(), transpose(g.saved[1], 1, 2));
-                       if (g.needs(1)) r[1] = bmm(transpose(g.saved[0], 1, 2), g.grad());
-                       return r;
-                     });
+    autograd::record(
+        "BmmBackward0", {a, b}, {out},
+        {save(b.requires_grad() ? a : Tensor()), save(a.requires_grad() ? b : Tensor())},
+        [](const BackwardArgs& g) -> TensorList {
+          TensorList r(2);
+          if (g.needs(0)) r[0] = bmm(g.grad(), transpose(g.saved[1], 1, 2));
+          if (g.needs(1)) r[1] = bmm(transpose(g.saved[0], 1, 2), g.grad());
+          return r;
+        });
   }
   return out;
 }
@@ -106,8 +108,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (b.dim() == 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
   const int64_t M = a.size(-2), K = a.size(-1), K2 = b.size(-2), N = b.size(-1);
   DS_CHECK(K == K2, RuntimeError,
-           "mat1 and mat2 shapes cannot be multiplied ({}x{} and {}x{}) (matmul of {} and {})",
-           M, K, K2, N, shape_str(a.sizes()), shape_str(b.sizes()));
+           "mat1 and mat2 shapes cannot be multiplied ({}x{} and {}x{}) (matmul of {} and {})", M,
+           K, K2, N, shape_str(a.sizes()), shape_str(b.sizes()));
   if (b.dim() == 2) {
     // [..., M, K] @ [K, N]: fold the batch into M, one large GEMM.
     Tensor out = mm(reshape(a, {-1, K}), b);
@@ -143,8 +145,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   DS_CHECK(x.dim() > 0 && x.size(-1) == weight.size(-1), RuntimeError,
            "mat1 and mat2 shapes cannot be multiplied ({}x{} and {}x{})",
            x.numel() / std::max<int64_t>(x.dim() > 0 ? x.size(-1) : 1, 1),
-           x.dim() > 0 ? x.size(-1) : 0, weight.size(-1),
-           weight.dim() == 2 ? weight.size(0) : 1);
+           x.dim() > 0 ? x.size(-1) : 0, weight.size(-1), weight.dim() == 2 ? weight.size(0) : 1);
   Tensor out = matmul(x, weight.dim() == 2 ? t(weight) : weight);
   return bias.defined() ? add(out, bias) : out;
 }

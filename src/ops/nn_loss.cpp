@@ -4,7 +4,9 @@
 // backward, sigmoid-based, which is exact where the stable forward expression has a kink.
 #include "deepseek/ops/nn_loss.h"
 
+#include "deepseek/autograd/grad_mode.h"
 #include "deepseek/autograd/record.h"
+#include "deepseek/backend/backend.h"
 #include "deepseek/ops/binary.h"
 #include "deepseek/ops/copy.h"
 #include "deepseek/ops/creation.h"
@@ -160,6 +162,81 @@ Tensor bce_logits_terms(const Tensor& x, const Tensor& y, const Tensor& pw) {
   return out;
 }
 
+// Class-index cross-entropy: what the forward computes and the backward needs.
+struct ClassTarget {
+  Tensor target;  // validated int64 [N, *]
+  int64_t ignore_index;
+  double label_smoothing;
+  std::string reduction;
+};
+struct ClassLoss {
+  Tensor loss;
+  Tensor safe_target;    // ignored entries replaced by class 0
+  Tensor target_weight;  // weight[target] (or 1), 0 where ignored
+  Tensor kept;           // 1 where not ignored, 0 where ignored (input's dtype)
+};
+
+// (1 - eps) * nll + eps / C * smoothing term, PyTorch's formula: the smoothing term is
+// -sum_c logp * w_c per element, ignored elements zeroed, and "mean" normalises both by
+// the summed target weights.
+ClassLoss class_index_loss(const Tensor& logp, const ClassTarget& ct, const Tensor& w) {
+  const int64_t C = logp.size(1);
+  const double eps = ct.label_smoothing;
+  Tensor ignored = eq(ct.target, wrapped_scalar(ct.ignore_index));
+  Picked terms = nll_terms(logp, ct.target, w, ct.ignore_index);
+  ClassLoss r;
+  r.safe_target = masked_fill(ct.target, ignored, Scalar(int64_t{0}));
+  r.target_weight = terms.weight;
+  r.kept = logical_not(ignored).to(logp.dtype());
+  Tensor nll = reduce_weighted(terms, ct.reduction);
+  if (eps == 0) {
+    r.loss = nll;
+    return r;
+  }
+  Tensor weighted = w.defined() ? mul(logp, reshape(w, class_dim_shape(logp))) : logp;
+  Tensor smooth = masked_fill(neg(sum(weighted, {1})), ignored, 0);
+  Tensor smooth_r = ct.reduction == "none" ? smooth
+                    : ct.reduction == "sum" ? sum(smooth)
+                                            : div(sum(smooth), sum(terms.weight));
+  r.loss = add(mul(nll, num(1 - eps)), mul(smooth_r, num(eps / C)));
+  return r;
+}
+
+// d(loss)/d(logits). The loss is -sum(Q * log_softmax(x)) with the target mass
+// Q = a_n at the target class + b_n * w_c (label smoothing), a and b scaled by the incoming
+// gradient and the reduction; its gradient is softmax(x) * rowsum(Q) - Q. First order:
+// softmax from the saved log-probabilities and the target column subtracted in place (a
+// few passes over [N, C]). Under create_graph the same formula runs in differentiable ops
+// of the saved logits, so the loss is twice differentiable.
+Tensor cross_entropy_backward(const Tensor& grad, const TensorList& saved, const ClassTarget& ct) {
+  const Tensor &x = saved[0], &logp = saved[1], &t = saved[2], &wt = saved[3], &kept = saved[4],
+               &w = saved[5];
+  const bool graph = autograd::GradMode::is_enabled();
+  const int64_t C = x.size(1);
+  const double eps = ct.label_smoothing;
+  Tensor scale = ct.reduction == "mean" ? div(grad, sum(wt)) : grad;
+  Tensor a = mul(mul(scale, wt), num(1 - eps));
+  Tensor rowsum = a, b;
+  if (eps > 0) {
+    b = mul(mul(scale, kept), num(eps / C));
+    Tensor total_w = w.defined() ? sum(w) : num(static_cast<double>(C));
+    rowsum = add(a, mul(b, total_w));
+  }
+  Tensor p = graph ? softmax(x, 1) : exp(logp);
+  Tensor gx = mul(p, unsqueeze(rowsum, 1));
+  if (b.defined()) {
+    gx = sub(gx, w.defined() ? mul(unsqueeze(b, 1), reshape(w, class_dim_shape(x)))
+                             : unsqueeze(b, 1));
+  }
+  Tensor index = unsqueeze(t, 1);
+  Tensor minus_a = unsqueeze(neg(a), 1);
+  if (graph) return scatter_add(gx, 1, index, expand(minus_a, index.sizes()));
+  // gx is a fresh tensor outside the graph: subtract a at the targets in place.
+  Tensor src = contiguous(expand(minus_a, index.sizes()).to(gx.dtype()));
+  backend_for(gx.device()).scatter(gx, 1, contiguous(index), src, true);
+  return gx;
+}
+
 }  // namespace
 
 Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight,
@@ -198,7 +275,7 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
   const int64_t C = b.input.size(1);
   check_class_weight(op, weight, C);
   Tensor w = weight.defined() ? weight.to(input.dtype()) : weight;
-  Tensor logp = log_softmax(b.input, 1);
+  Tensor logp = log_softmax(b.input, 1);  // recorded only where the composite path needs it
   if (probabilities) {
     Tensor y = b.target.to(input.dtype());
     if (label_smoothing > 0) y = add(mul(y, num(1 - label_smoothing)), num(label_smoothing / C));
@@ -211,19 +288,24 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
     return unbatch(r, b.unbatched, reduction);
   }
   Tensor t = checked_class_target(op, b.input, b.target, ignore_index);
-  Picked terms = nll_terms(logp, t, w, ignore_index);
-  Tensor nll = reduce_weighted(terms, reduction);
-  if (label_smoothing == 0) return unbatch(nll, b.unbatched, reduction);
-  // PyTorch's smoothing term: -sum_c logp * w_c per element, ignored elements zeroed, and
-  // "mean" normalised like the nll, by the summed target weights (terms.weight: the class
-  // weights of the kept targets, or ones).
-  Tensor weighted = w.defined() ? mul(logp, reshape(w, class_dim_shape(b.input))) : logp;
-  Tensor smooth = masked_fill(neg(sum(weighted, {1})), eq(t, wrapped_scalar(ignore_index)), 0);
-  Tensor smooth_r = reduction == "none" ? smooth
-                    : reduction == "sum" ? sum(smooth)
-                                         : div(sum(smooth), sum(terms.weight));
-  Tensor loss = add(mul(nll, num(1 - label_smoothing)), mul(smooth_r, num(label_smoothing / C)));
-  return unbatch(loss, b.unbatched, reduction);
+  const ClassTarget ct{t, ignore_index, label_smoothing, reduction};
+  if (!autograd::needs_grad({b.input}) || (w.defined() && w.requires_grad())) {
+    return unbatch(class_index_loss(logp, ct, w).loss, b.unbatched, reduction);
+  }
+  // The usual case: our own node on the logits, whose first-order backward takes a few
+  // passes over [N, C] instead of log_softmax's and gather's backward chains.
+  ClassLoss cl;
+  {
+    autograd::NoGradGuard no_grad;
+    cl = class_index_loss(logp.detach(), ct, w);
+  }
+  autograd::record("CrossEntropyLossBackward0", {b.input}, {cl.loss},
+                   {save(b.input), save(logp.detach()), save(cl.safe_target),
+                    save(cl.target_weight), save(cl.kept), save(w)},
+                   [ct](const BackwardArgs& g) -> TensorList {
+                     return {cross_entropy_backward(g.grad(), g.saved, ct)};
+                   });
+  return unbatch(cl.loss, b.unbatched, reduction);
 }
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, const std::string& reduction) {

@@ -33,7 +33,8 @@ Dims normalize_dims(const Dims& dims, int64_t ndim, const char* op) {
   std::vector<bool> seen(std::max<int64_t>(ndim, 1), false);
   for (int64_t d : dims) {
     int64_t n = normalize_dim(d, ndim, op);
-    DS_CHECK(!seen[n], RuntimeError, "{}: dim {} appears multiple times in the list of dims", op, n);
+    DS_CHECK(!seen[n], RuntimeError, "{}: dim {} appears multiple times in the list of dims", op,
+             n);
     seen[n] = true;
     if (ndim > 0) out.push_back(n);
   }
@@ -138,11 +139,11 @@ Tensor prod(const Tensor& x, const Dims& dims_in, bool keepdim) {
           // With two zeros in the slice, each one's "others" product is 0 but not constant:
           // nonzero_prod * (the other zero) keeps second derivatives right.
           Tensor other_zero = sub(sum(where(is_zero, xs, zeros_like(xs)), dims, true), xs);
-          Tensor at_zero = where(eq(zero_count, num(2)), mul(nonzero_prod, other_zero),
-                                 zeros_like(xs));
-          Tensor others = where(is_zero,
-                                where(eq(zero_count, num(1)), expand(nonzero_prod, in_shape), at_zero),
-                                div(y, where(is_zero, ones_like(xs), xs)));
+          Tensor at_zero =
+              where(eq(zero_count, num(2)), mul(nonzero_prod, other_zero), zeros_like(xs));
+          Tensor others =
+              where(is_zero, where(eq(zero_count, num(1)), expand(nonzero_prod, in_shape), at_zero),
+                    div(y, where(is_zero, ones_like(xs), xs)));
           return {mul(expand_grad(g.grad(), in_shape, dims, keepdim), others)};
         });
   }
@@ -161,16 +162,16 @@ Tensor extreme_value(const Tensor& x, const Dims& dims_in, bool keepdim, bool is
   Tensor out = reduce_raw(is_max ? ReduceOp::Max : ReduceOp::Min, x, dims, keepdim, x.dtype());
   if (autograd::needs_grad({x})) {
     const Shape in_shape = x.sizes();
-    autograd::record(is_max ? "AmaxBackward0" : "AminBackward0", {x}, {out},
-                     {save(x), save_output(out)},
-                     [in_shape, dims, keepdim](const BackwardArgs& g) -> TensorList {
-                       // Ties share the gradient evenly.
-                       Tensor mask = eq(g.saved[0], expand_grad(g.saved[1], in_shape, dims, keepdim));
-                       Tensor count = sum(mask, dims, true);
-                       Tensor share = div(expand_grad(g.grad(), in_shape, dims, keepdim),
-                                          expand(count, in_shape));
-                       return {where(mask, share, zeros_like(share))};
-                     });
+    autograd::record(
+        is_max ? "AmaxBackward0" : "AminBackward0", {x}, {out}, {save(x), save_output(out)},
+        [in_shape, dims, keepdim](const BackwardArgs& g) -> TensorList {
+          // Ties share the gradient evenly.
+          Tensor mask = eq(g.saved[0], expand_grad(g.saved[1], in_shape, dims, keepdim));
+          Tensor count = sum(mask, dims, true);
+          Tensor share =
+              div(expand_grad(g.grad(), in_shape, dims, keepdim), expand(count, in_shape));
+          return {where(mask, share, zeros_like(share))};
+        });
   }
   return out;
 }
@@ -189,17 +190,17 @@ namespace {
 std::tuple<Tensor, Tensor> extreme_with_index(const Tensor& x, int64_t dim, bool keepdim,
                                               bool is_max) {
   const char* name = is_max ? "max" : "min";
-  const int64_t d = x.dim() == 0 ? 0 : normalize_dim(dim, x.dim(), name);
+  const int64_t d = normalize_dim(dim, x.dim(), name);
   if (x.dim() > 0) {
-    DS_CHECK(x.size(d) != 0, IndexError,
-             "{}(): Expected reduction dim {} to have non-zero size.", name, d);
+    DS_CHECK(x.size(d) != 0, IndexError, "{}(): Expected reduction dim {} to have non-zero size.",
+             name, d);
   }
   const Dims dims = x.dim() == 0 ? Dims{} : Dims{d};
   Shape ks = keepdim_shape(x.sizes(), dims);
   Tensor values = empty_tensor(ks, x.dtype(), x.device());
   Tensor indices = empty_tensor(ks, DType::Int64, x.device());
-  backend_for(x.device()).arg_reduce(is_max ? ArgReduceOp::ArgMax : ArgReduceOp::ArgMin, x, d,
-                                      values, indices);
+  backend_for(x.device())
+      .arg_reduce(is_max ? ArgReduceOp::ArgMax : ArgReduceOp::ArgMin, x, d, values, indices);
   if (!keepdim) {
     Shape s = reduced_shape(x.sizes(), dims, false);
     values = make_alias(values, s, contiguous_strides(s), 0);
@@ -207,18 +208,21 @@ std::tuple<Tensor, Tensor> extreme_with_index(const Tensor& x, int64_t dim, bool
   }
   if (autograd::needs_grad({x})) {
     const Shape in_shape = x.sizes();
-    autograd::record(is_max ? "MaxBackward0" : "MinBackward0", {x}, {values}, {save(indices)},
-                     [in_shape, dims, keepdim, d](const BackwardArgs& g) -> TensorList {
-                       // One-hot of the chosen index along d, times the gradient.
-                       if (in_shape.empty()) return {g.grad()};
-                       Shape pos_shape(in_shape.size(), 1);
-                       pos_shape[d] = in_shape[d];
-                       Tensor pos = reshape(arange(0, in_shape[d], 1, TensorOptions(DType::Int64).set_device(g.grad().device())), pos_shape);
-                       Tensor idx = keepdim ? g.saved[0] : reshape(g.saved[0], keepdim_shape(in_shape, dims));
-                       Tensor hit = eq(pos, idx);
-                       Tensor ge = expand_grad(g.grad(), in_shape, dims, keepdim);
-                       return {where(hit, ge, zeros_like(ge))};
-                     });
+    autograd::record(
+        is_max ? "MaxBackward0" : "MinBackward0", {x}, {values}, {save(indices)},
+        [in_shape, dims, keepdim, d](const BackwardArgs& g) -> TensorList {
+          // One-hot of the chosen index along d, times the gradient.
+          if (in_shape.empty()) return {g.grad()};
+          Shape pos_shape(in_shape.size(), 1);
+          pos_shape[d] = in_shape[d];
+          Tensor pos = reshape(
+              arange(0, in_shape[d], 1, TensorOptions(DType::Int64).set_device(g.grad().device())),
+              pos_shape);
+          Tensor idx = keepdim ? g.saved[0] : reshape(g.saved[0], keepdim_shape(in_shape, dims));
+          Tensor hit = eq(pos, idx);
+          Tensor ge = expand_grad(g.grad(), in_shape, dims, keepdim);
+          return {where(hit, ge, zeros_like(ge))};
+        });
   }
   return {values, indices};
 }
@@ -230,8 +234,8 @@ Tensor arg_extreme(const Tensor& x, std::optional<int64_t> dim, bool keepdim, bo
              "{}(): Expected reduction dim to be specified for input.numel() == 0.", name);
     Tensor flat = reshape(x.detach(), {-1});
     Tensor idx = empty_tensor({1}, DType::Int64, x.device());
-    backend_for(x.device()).arg_reduce(is_max ? ArgReduceOp::ArgMax : ArgReduceOp::ArgMin, flat,
-                                        0, Tensor(), idx);
+    backend_for(x.device())
+        .arg_reduce(is_max ? ArgReduceOp::ArgMax : ArgReduceOp::ArgMin, flat, 0, Tensor(), idx);
     if (keepdim) return make_alias(idx, Shape(x.dim(), 1), Strides(x.dim(), 1), 0);
     return make_alias(idx, {}, {}, 0);
   }
@@ -296,7 +300,7 @@ Tensor norm(const Tensor& x, const Scalar& p_in, const Dims& dims_in, bool keepd
     const Shape in_shape = x.sizes();
     autograd::record("NormBackward1", {x}, {out}, {save(x), save_output(out)},
                      [in_shape, dims, keepdim, p](const BackwardArgs& g) -> TensorList {
-                       const Tensor &xs = g.saved[0];
+                       const Tensor& xs = g.saved[0];
                        Tensor nrm = expand_grad(g.saved[1], in_shape, dims, keepdim);
                        Tensor ge = expand_grad(g.grad(), in_shape, dims, keepdim);
                        Tensor safe = where(eq(nrm, num(0)), ones_like(nrm), nrm);
@@ -310,10 +314,12 @@ Tensor norm(const Tensor& x, const Scalar& p_in, const Dims& dims_in, bool keepd
 }
 
 Tensor all(const Tensor& x, const Dims& dims_in, bool keepdim) {
-  return reduce_raw(ReduceOp::All, x, normalize_dims(dims_in, x.dim(), "all"), keepdim, DType::Bool);
+  return reduce_raw(ReduceOp::All, x, normalize_dims(dims_in, x.dim(), "all"), keepdim,
+                    DType::Bool);
 }
 Tensor any(const Tensor& x, const Dims& dims_in, bool keepdim) {
-  return reduce_raw(ReduceOp::Any, x, normalize_dims(dims_in, x.dim(), "any"), keepdim, DType::Bool);
+  return reduce_raw(ReduceOp::Any, x, normalize_dims(dims_in, x.dim(), "any"), keepdim,
+                    DType::Bool);
 }
 
 Tensor sum_to(const Tensor& x, const Shape& shape) {
@@ -329,7 +335,8 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
       dims.push_back(i);
     } else {
       DS_CHECK(shape[i - lead] == x.size(i), RuntimeError,
-               "sum_to: shape {} is not broadcastable to {}", shape_str(shape), shape_str(x.sizes()));
+               "sum_to: shape {} is not broadcastable to {}", shape_str(shape),
+               shape_str(x.sizes()));
     }
   }
   if (dims.empty()) return reshape(x, shape);
@@ -337,21 +344,33 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 }
 
 // Tensor methods of this family.
-Tensor Tensor::sum(const Dims& d, bool k, std::optional<DType> dt) const { return deepseek::sum(*this, d, k, dt); }
+Tensor Tensor::sum(const Dims& d, bool k, std::optional<DType> dt) const {
+  return deepseek::sum(*this, d, k, dt);
+}
 Tensor Tensor::mean(const Dims& d, bool k) const { return deepseek::mean(*this, d, k); }
 Tensor Tensor::prod(const Dims& d, bool k) const { return deepseek::prod(*this, d, k); }
 Tensor Tensor::amax(const Dims& d, bool k) const { return deepseek::amax(*this, d, k); }
 Tensor Tensor::amin(const Dims& d, bool k) const { return deepseek::amin(*this, d, k); }
 Tensor Tensor::max() const { return deepseek::max(*this); }
 Tensor Tensor::min() const { return deepseek::min(*this); }
-std::tuple<Tensor, Tensor> Tensor::max(int64_t d, bool k) const { return deepseek::max(*this, d, k); }
-std::tuple<Tensor, Tensor> Tensor::min(int64_t d, bool k) const { return deepseek::min(*this, d, k); }
-Tensor Tensor::argmax(std::optional<int64_t> d, bool k) const { return deepseek::argmax(*this, d, k); }
-Tensor Tensor::argmin(std::optional<int64_t> d, bool k) const { return deepseek::argmin(*this, d, k); }
+std::tuple<Tensor, Tensor> Tensor::max(int64_t d, bool k) const {
+  return deepseek::max(*this, d, k);
+}
+std::tuple<Tensor, Tensor> Tensor::min(int64_t d, bool k) const {
+  return deepseek::min(*this, d, k);
+}
+Tensor Tensor::argmax(std::optional<int64_t> d, bool k) const {
+  return deepseek::argmax(*this, d, k);
+}
+Tensor Tensor::argmin(std::optional<int64_t> d, bool k) const {
+  return deepseek::argmin(*this, d, k);
+}
 Tensor Tensor::var(const Dims& d, double c, bool k) const { return deepseek::var(*this, d, c, k); }
 Tensor Tensor::std(const Dims& d, double c, bool k) const { return deepseek::std(*this, d, c, k); }
 Tensor Tensor::logsumexp(const Dims& d, bool k) const { return deepseek::logsumexp(*this, d, k); }
-Tensor Tensor::norm(const Scalar& p, const Dims& d, bool k) const { return deepseek::norm(*this, p, d, k); }
+Tensor Tensor::norm(const Scalar& p, const Dims& d, bool k) const {
+  return deepseek::norm(*this, p, d, k);
+}
 Tensor Tensor::all(const Dims& d, bool k) const { return deepseek::all(*this, d, k); }
 Tensor Tensor::any(const Dims& d, bool k) const { return deepseek::any(*this, d, k); }
 

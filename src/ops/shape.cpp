@@ -93,8 +93,8 @@ Tensor embed_in_zeros(const Tensor& g, const Shape& base_shape, const Shape& siz
       along[d] = sizes[d];
       pos = add(pos, mul(arange(sizes[d], idx), wrapped_scalar(strides[d])).view(along));
     }
-    out = index_add(out.view({-1}), 0, pos.reshape({-1}), g.detach().reshape({-1}))
-              .view(base_shape);
+    out =
+        index_add(out.view({-1}), 0, pos.reshape({-1}), g.detach().reshape({-1})).view(base_shape);
   } else {
     backend_for(g.device()).copy(g, make_view(out, sizes, strides, offset));
   }
@@ -189,7 +189,9 @@ Tensor permute(const Tensor& x, const std::vector<int64_t>& dims_in) {
 
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
   const int64_t nd = x.dim();
-  if (nd == 0) return view_op(x, {}, {}, x.storage_offset(), "TransposeBackward0", [](const Tensor& g) { return g; });
+  if (nd == 0)
+    return view_op(x, {}, {}, x.storage_offset(), "TransposeBackward0",
+                   [](const Tensor& g) { return g; });
   int64_t a = normalize_dim(dim0, nd, "transpose"), b = normalize_dim(dim1, nd, "transpose");
   Shape sizes = x.sizes();
   Strides strides = x.strides();
@@ -209,7 +211,7 @@ Tensor squeeze(const Tensor& x, std::optional<int64_t> dim) {
   Shape sizes;
   Strides strides;
   std::optional<int64_t> d;
-  if (dim) d = x.dim() == 0 ? 0 : normalize_dim(*dim, x.dim(), "squeeze");
+  if (dim) d = normalize_dim(*dim, x.dim(), "squeeze");
   for (int64_t i = 0; i < x.dim(); ++i) {
     const bool drop = x.size(i) == 1 && (!d || *d == i);
     if (drop) continue;
@@ -324,10 +326,15 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   DS_CHECK(x.dim() > 0, RuntimeError, "narrow() cannot be applied to a 0-dim tensor.");
   const int64_t d = normalize_dim(dim, x.dim(), "narrow");
   const int64_t n = x.size(d);
-  DS_CHECK(start >= -n && start <= n, IndexError,
-           "narrow(): start out of range (expected to be in range of [{}, {}], but got {})", -n, n,
-           start);
-  if (start < 0) start += n;
+  // start == size is allowed (an empty slice at the end); otherwise start wraps like a dim
+  // index, as in PyTorch (so a size-0 dim accepts -1 and 0).
+  if (start != n) {
+    const int64_t lo = n > 0 ? -n : -1, hi = n > 0 ? n - 1 : 0;
+    DS_CHECK(start >= lo && start <= hi, IndexError,
+             "narrow(): start out of range (expected to be in range of [{}, {}], but got {})", lo,
+             hi, start);
+    if (start < 0) start += std::max<int64_t>(n, 1);
+  }
   DS_CHECK(length >= 0 && start + length <= n, RuntimeError,
            "narrow(): start ({}) + length ({}) exceeds dimension size ({}).", start, length, n);
   return slice(x, d, start, start + length, 1);
@@ -365,7 +372,8 @@ Tensor as_strided(const Tensor& x, const Shape& sizes, const Strides& strides,
   int64_t max_index = offset;
   for (size_t i = 0; i < sizes.size(); ++i) {
     DS_CHECK(sizes[i] >= 0 && strides[i] >= 0, RuntimeError,
-             "as_strided: negative size or stride in {} / {}", shape_str(sizes), shape_str(strides));
+             "as_strided: negative size or stride in {} / {}", shape_str(sizes),
+             shape_str(strides));
     if (sizes[i] == 0) max_index = -1;
     if (max_index >= 0) max_index += (sizes[i] - 1) * strides[i];
   }
@@ -392,16 +400,17 @@ Tensor as_strided(const Tensor& x, const Shape& sizes, const Strides& strides,
   for (int64_t d = 0; d < x.dim(); ++d) x_max += (x.size(d) - 1) * x.stride(d);
   const int64_t lo = std::min(offset, in_offset);
   const int64_t span = std::max(max_index, x_max) - lo + 1;
-  return view_op(x, sizes, strides, offset, "AsStridedBackward0",
-                 [=](const Tensor& g) {
-                   Tensor storage_grad = embed_in_zeros(g, {span}, sizes, strides, offset - lo);
-                   return contiguous(as_strided(storage_grad, in_shape, in_strides, in_offset - lo));
-                 });
+  return view_op(x, sizes, strides, offset, "AsStridedBackward0", [=](const Tensor& g) {
+    Tensor storage_grad = embed_in_zeros(g, {span}, sizes, strides, offset - lo);
+    return contiguous(as_strided(storage_grad, in_shape, in_strides, in_offset - lo));
+  });
 }
 
 Tensor movedim(const Tensor& x, int64_t source, int64_t destination) {
   const int64_t nd = x.dim();
-  const int64_t s = normalize_dim(source, nd, "movedim"), d = normalize_dim(destination, nd, "movedim");
+  const int64_t s = normalize_dim(source, nd, "movedim"),
+                d = normalize_dim(destination, nd, "movedim");
+  if (nd == 0) return permute(x, {});
   std::vector<int64_t> order;
   for (int64_t i = 0; i < nd; ++i) {
     if (i != s) order.push_back(i);
@@ -420,19 +429,23 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
       break;
     }
   }
+  const DType dt = result_type(tensors);
+  if (!ref && tensors[0].dim() == 1) {
+    // Only legacy empty tensors: nothing to check against, the result is empty too.
+    return empty_tensor({0}, dt, tensors[0].device());
+  }
   if (!ref) ref = &tensors[0];
   DS_CHECK(ref->dim() > 0, RuntimeError,
            "torch.cat(): zero-dimensional tensor (at position 0) cannot be concatenated");
   const int64_t d = normalize_dim(dim, ref->dim(), "cat");
-  const DType dt = result_type(tensors);
   Shape shape = ref->sizes();
   int64_t total = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     const Tensor& t = tensors[i];
     if (t.dim() == 1 && t.numel() == 0) continue;
     DS_CHECK(t.dim() == ref->dim(), RuntimeError,
-             "torch.cat(): Tensors must have same number of dimensions: got {} and {}",
-             ref->dim(), t.dim());
+             "torch.cat(): Tensors must have same number of dimensions: got {} and {}", ref->dim(),
+             t.dim());
     DS_CHECK(t.device() == ref->device(), RuntimeError,
              "torch.cat(): Expected all tensors to be on the same device, but found at least two "
              "devices, {} and {}!",
@@ -465,17 +478,19 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
   if (autograd::needs_grad(tensors)) {
     std::vector<Shape> shapes;
     for (const Tensor& t : tensors) shapes.push_back(t.sizes());
-    autograd::record("CatBackward0", tensors, {out}, {},
-                     [ranges, shapes, d](const BackwardArgs& g) -> TensorList {
-                       TensorList r(ranges.size());
-                       for (size_t i = 0; i < ranges.size(); ++i) {
-                         if (!g.needs(i)) continue;
-                         r[i] = ranges[i].second == 0 && shapes[i].size() == 1
-                                    ? zeros(shapes[i], TensorOptions(g.grad().dtype()).set_device(g.grad().device()))
-                                    : narrow(g.grad(), d, ranges[i].first, ranges[i].second);
-                       }
-                       return r;
-                     });
+    autograd::record(
+        "CatBackward0", tensors, {out}, {},
+        [ranges, shapes, d](const BackwardArgs& g) -> TensorList {
+          TensorList r(ranges.size());
+          for (size_t i = 0; i < ranges.size(); ++i) {
+            if (!g.needs(i)) continue;
+            r[i] = ranges[i].second == 0 && shapes[i].size() == 1
+                       ? zeros(shapes[i],
+                               TensorOptions(g.grad().dtype()).set_device(g.grad().device()))
+                       : narrow(g.grad(), d, ranges[i].first, ranges[i].second);
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -504,7 +519,8 @@ TensorList split(const Tensor& x, int64_t split_size, int64_t dim) {
            "split_size can only be 0 if dimension size is 0, but got dimension size of {}", n);
   TensorList out;
   if (n == 0) return {x};
-  for (int64_t s = 0; s < n; s += split_size) out.push_back(narrow(x, d, s, std::min(split_size, n - s)));
+  for (int64_t s = 0; s < n; s += split_size)
+    out.push_back(narrow(x, d, s, std::min(split_size, n - s)));
   return out;
 }
 
@@ -525,7 +541,9 @@ TensorList split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t dim
 }
 
 TensorList chunk(const Tensor& x, int64_t chunks, int64_t dim) {
-  DS_CHECK(chunks > 0, RuntimeError, "chunk expects `chunks` to be greater than 0, got: {}", chunks);
+  DS_CHECK(x.dim() > 0, RuntimeError, "chunk expects at least a 1-dimensional tensor");
+  DS_CHECK(chunks > 0, RuntimeError, "chunk expects `chunks` to be greater than 0, got: {}",
+           chunks);
   const int64_t d = normalize_dim(dim, x.dim(), "chunk");
   const int64_t size = (x.size(d) + chunks - 1) / chunks;
   return split(x, std::max<int64_t>(size, 1), d);
@@ -601,10 +619,15 @@ Tensor Tensor::squeeze(int64_t d) const { return deepseek::squeeze(*this, d); }
 Tensor Tensor::unsqueeze(int64_t d) const { return deepseek::unsqueeze(*this, d); }
 Tensor Tensor::expand(const Shape& s) const { return deepseek::expand(*this, s); }
 Tensor Tensor::flatten(int64_t s, int64_t e) const { return deepseek::flatten(*this, s, e); }
-Tensor Tensor::unflatten(int64_t d, const Shape& s) const { return deepseek::unflatten(*this, d, s); }
-Tensor Tensor::narrow(int64_t d, int64_t s, int64_t l) const { return deepseek::narrow(*this, d, s, l); }
+Tensor Tensor::unflatten(int64_t d, const Shape& s) const {
+  return deepseek::unflatten(*this, d, s);
+}
+Tensor Tensor::narrow(int64_t d, int64_t s, int64_t l) const {
+  return deepseek::narrow(*this, d, s, l);
+}
 Tensor Tensor::select(int64_t d, int64_t i) const { return deepseek::select(*this, d, i); }
-Tensor Tensor::slice(int64_t d, std::optional<int64_t> s, std::optional<int64_t> e, int64_t st) const {
+Tensor Tensor::slice(int64_t d, std::optional<int64_t> s, std::optional<int64_t> e,
+                     int64_t st) const {
   return deepseek::slice(*this, d, s, e, st);
 }
 Tensor Tensor::as_strided(const Shape& sz, const Strides& st, std::optional<int64_t> off) const {

@@ -19,7 +19,7 @@ Tensor softmax_impl(const Tensor& x_in, int64_t dim, std::optional<DType> dtype,
   Tensor x = dtype ? x_in.to(*dtype) : x_in;
   DS_CHECK(is_floating(x.dtype()), RuntimeError, "{}: not implemented for '{}'", name,
            dtype_name(x.dtype()));
-  const int64_t d = x.dim() == 0 ? 0 : normalize_dim(dim, x.dim(), name);
+  const int64_t d = normalize_dim(dim, x.dim(), name);
   Tensor xc = x.is_contiguous() ? x : convert_raw(contiguous(x.detach()), x.dtype(), x.device());
   Tensor out = empty_tensor(x.sizes(), x.dtype(), x.device());
   backend_for(x.device()).softmax(xc, d, log, out);

@@ -170,8 +170,8 @@ TEST(Reduction, ErrorsNameTheProblem) {
 namespace {
 
 // Naive [M, K] @ [K, N] in double.
-std::vector<double> naive_mm(const std::vector<double>& a, const std::vector<double>& b,
-                             int64_t M, int64_t K, int64_t N) {
+std::vector<double> naive_mm(const std::vector<double>& a, const std::vector<double>& b, int64_t M,
+                             int64_t K, int64_t N) {
   std::vector<double> c(M * N, 0.0);
   for (int64_t i = 0; i < M; ++i)
     for (int64_t k = 0; k < K; ++k)
@@ -179,8 +179,7 @@ std::vector<double> naive_mm(const std::vector<double>& a, const std::vector<dou
   return c;
 }
 
-void expect_near_all(const std::vector<double>& got, const std::vector<double>& want,
-                     double rtol) {
+void expect_near_all(const std::vector<double>& got, const std::vector<double>& want, double rtol) {
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i) {
     EXPECT_NEAR(got[i], want[i], rtol * (1 + std::abs(want[i]))) << "at " << i;
@@ -219,8 +218,8 @@ TEST(Linalg, MatmulBroadcastsBatches) {
   ASSERT_EQ(c.sizes(), (Shape{4, 6, 3, 2}));
   for (int64_t i = 0; i < 4; ++i) {
     for (int64_t j = 0; j < 6; ++j) {
-      std::vector<double> ref = naive_mm(values(a.select(0, i).select(0, 0)),
-                                         values(b.select(0, j)), 3, 5, 2);
+      std::vector<double> ref =
+          naive_mm(values(a.select(0, i).select(0, 0)), values(b.select(0, j)), 3, 5, 2);
       expect_near_all(values(c.select(0, i).select(0, j)), ref, 1e-12);
     }
   }
@@ -231,7 +230,8 @@ TEST(Linalg, MatmulBroadcastsBatches) {
 }
 
 TEST(Linalg, DotOuterAddmmLinear) {
-  Tensor u = tensor_from(std::vector<double>{1, 2, 3}), w = tensor_from(std::vector<double>{4, 5, 6});
+  Tensor u = tensor_from(std::vector<double>{1, 2, 3}),
+         w = tensor_from(std::vector<double>{4, 5, 6});
   EXPECT_EQ(dot(u, w).item<double>(), 32);
   EXPECT_EQ(values(outer(u, w)), (std::vector<double>{4, 5, 6, 8, 10, 12, 12, 15, 18}));
   Tensor m1 = ones({2, 3}, DType::Float64), m2 = ones({3, 2}, DType::Float64);
@@ -243,20 +243,29 @@ TEST(Linalg, DotOuterAddmmLinear) {
 }
 
 TEST(Linalg, ShapeErrorsUsePyTorchWording) {
-  expect_error_with([] { mm(zeros({2, 3}), zeros({4, 5})); },
-                    "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)");
-  expect_error_with([] { matmul(zeros({2, 3}), zeros({4, 5})); },
-                    "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)");
-  expect_error_with([] { linear(zeros({2, 3}), zeros({5, 4})); },
-                    "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)");
+  expect_error_with(
+      [] {
+        mm(zeros({2, 3}), zeros({4, 5}));
+      },
+      "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)");
+  expect_error_with(
+      [] {
+        matmul(zeros({2, 3}), zeros({4, 5}));
+      },
+      "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)");
+  expect_error_with(
+      [] {
+        linear(zeros({2, 3}), zeros({5, 4}));
+      },
+      "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)");
   EXPECT_THROW(bmm(zeros({2, 3}), zeros({2, 3, 4})), RuntimeError);
   EXPECT_THROW(dot(zeros({3}), zeros({4})), RuntimeError);
 }
 
 TEST(Softmax, RowsSumToOneAndHandleInfinities) {
   const double inf = std::numeric_limits<double>::infinity();
-  Tensor x = tensor_from(std::vector<double>{1000, 999, -1000, -inf, -inf, -inf, -inf, 0, -inf},
-                         {3, 3});
+  Tensor x =
+      tensor_from(std::vector<double>{1000, 999, -1000, -inf, -inf, -inf, -inf, 0, -inf}, {3, 3});
   std::vector<double> s = values(softmax(x, 1));
   const double e = std::exp(-1.0);
   EXPECT_NEAR(s[0], 1 / (1 + e), 1e-12);

@@ -86,8 +86,11 @@ TEST(Shape, CatStackSplitChunkUnbind) {
   EXPECT_EQ(sized[1].numel(), 5);
   EXPECT_EQ(chunk(iota({6}), 4).size(), 3u);  // ceil(6/4)=2 per chunk, as in PyTorch
   EXPECT_EQ(unbind(a, 1).size(), 3u);
-  expect_error_with([&] { cat({a, iota({3, 3})}, 1); },
-                    "Sizes of tensors must match except in dimension 1");
+  expect_error_with(
+      [&] {
+        cat({a, iota({3, 3})}, 1);
+      },
+      "Sizes of tensors must match except in dimension 1");
 }
 
 TEST(Shape, RepeatTrilTriuFlip) {
@@ -101,15 +104,18 @@ TEST(Shape, RepeatTrilTriuFlip) {
 
 TEST(Indexing, BasicSubscriptsAreViews) {
   Tensor x = iota({4, 5, 6});
-  Tensor v = index(x, {TI::Int(1), TI::Slice(std::nullopt, std::nullopt, 2), TI::NewAxis(),
-                       TI::Dots()});
+  Tensor v =
+      index(x, {TI::Int(1), TI::Slice(std::nullopt, std::nullopt, 2), TI::NewAxis(), TI::Dots()});
   EXPECT_EQ(v.sizes(), (Shape{3, 1, 6}));
   v.fill_(-1);
   EXPECT_EQ(x.select(0, 1).select(0, 2).sum().item<double>(), -6);
   expect_error_with([&] { index(x, {TI::Int(4)}); },
                     "index 4 is out of bounds for dimension 0 with size 4");
-  expect_error_with([&] { index(x, {TI::Int(0), TI::Int(0), TI::Int(0), TI::Int(0)}); },
-                    "too many indices for tensor of dimension 3");
+  expect_error_with(
+      [&] {
+        index(x, {TI::Int(0), TI::Int(0), TI::Int(0), TI::Int(0)});
+      },
+      "too many indices for tensor of dimension 3");
 }
 
 TEST(Indexing, AdvancedIndicesAdjacentAndSeparated) {
@@ -130,8 +136,11 @@ TEST(Indexing, AdvancedIndicesAdjacentAndSeparated) {
   // A bool mask selects its true coordinates.
   Tensor mask = tensor_from(std::vector<int64_t>{1, 0, 1, 1}).to(DType::Bool);
   EXPECT_EQ(index(x, {TI::Of(mask)}).sizes(), (Shape{3, 5, 6}));
-  expect_error_with([&] { index(x, {TI::Of(i), TI::Of(tensor_from(std::vector<int64_t>{0, 1, 2}))}); },
-                    "shape mismatch: indexing tensors could not be broadcast together");
+  expect_error_with(
+      [&] {
+        index(x, {TI::Of(i), TI::Of(tensor_from(std::vector<int64_t>{0, 1, 2}))});
+      },
+      "shape mismatch: indexing tensors could not be broadcast together");
 }
 
 TEST(Indexing, IndexPutAssignsAndAccumulates) {
@@ -141,8 +150,11 @@ TEST(Indexing, IndexPutAssignsAndAccumulates) {
   EXPECT_EQ(values(x.sum({1})), (std::vector<double>{8, 0, 4}));
   index_put_(x, {TI::Slice(), TI::Int(1)}, scalar_tensor(9.0, DType::Float64));
   EXPECT_EQ(values(x.select(1, 1)), (std::vector<double>{9, 9, 9}));
-  expect_error_with([&] { index_put_(x, {TI::Of(rows)}, ones({2, 4})); },
-                    "shape mismatch: value tensor of shape [2, 4] cannot be broadcast");
+  expect_error_with(
+      [&] {
+        index_put_(x, {TI::Of(rows)}, ones({2, 4}));
+      },
+      "shape mismatch: value tensor of shape [2, 4] cannot be broadcast");
 }
 
 TEST(Indexing, GatherScatterIndexSelectMaskedFill) {
@@ -154,7 +166,8 @@ TEST(Indexing, GatherScatterIndexSelectMaskedFill) {
   EXPECT_EQ(values(index_select(x, 0, tensor_from(std::vector<int64_t>{2, 0})).select(1, 0)),
             (std::vector<double>{8, 0}));
   Tensor mask = gt(x, wrapped_scalar(9.5));
-  EXPECT_EQ(masked_fill(x, mask, -1.0).sum().item<double>(), 0 + 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 - 2);
+  EXPECT_EQ(masked_fill(x, mask, -1.0).sum().item<double>(),
+            0 + 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 - 2);
   EXPECT_THROW(gather(x, 1, tensor_from(std::vector<int64_t>{4}, {1, 1})), RuntimeError);
   EXPECT_THROW(index_select(x, 0, tensor_from(std::vector<int64_t>{3})), IndexError);
 }

@@ -273,6 +273,56 @@ def test_setitem_matches_torch(key, value_kind):
         np.testing.assert_allclose(x.numpy(), ref.numpy(), rtol=0, atol=0, err_msg=layout)
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_setitem_random_keys_match_torch(seed):
+    """x[key] = value for the getitem key universe: values of the target's shape or of its
+    last dim (broadcast), on contiguous and transposed targets, duplicates included (the
+    last write wins in both)."""
+    rng = random.Random(seed)
+    keys = SINGLE_AND_PAIRS[seed::2] + [tuple(rng.choice(ENTRIES) for _ in range(3))
+                                        for _ in range(400)]
+    checked = 0
+    for entries in keys:
+        if _torch_quirk(entries):
+            continue
+        base = np.arange(120.0).reshape(SHAPE)
+        ref = torch.from_numpy(base.copy())
+        try:
+            target = tuple(ref[_key(entries, "torch")].shape)
+        except IndexError:
+            continue  # invalid keys are covered by the getitem tests
+        shape = target[-1:] if target and rng.random() < 0.5 else target
+        vals = np.random.default_rng(checked).standard_normal(shape)
+        ref[_key(entries, "torch")] = torch.from_numpy(vals)
+        for layout in ("contiguous", "transposed"):
+            x = _ds_input(layout, base.copy())
+            x[_key(entries, "ds")] = ds.tensor(vals)
+            np.testing.assert_array_equal(x.numpy(), ref.numpy(), err_msg=f"{layout} {entries}")
+        checked += 1
+    assert checked > 300
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_index_put_accumulate_random_matches_add_at(seed):
+    rng = np.random.default_rng(seed)
+    base = rng.standard_normal(SHAPE)
+    for _ in range(40):
+        # Two or three integer index tensors with broadcastable shapes, negatives included.
+        n_idx = rng.integers(1, 4)
+        bshape = tuple(rng.integers(1, 4, size=rng.integers(1, 3)))
+        idx = []
+        for d in range(n_idx):
+            shape = tuple(s if rng.random() < 0.7 else 1 for s in bshape)
+            idx.append(rng.integers(-SHAPE[d], SHAPE[d], size=shape))
+        target = np.broadcast_shapes(*[i.shape for i in idx]) + SHAPE[n_idx:]
+        vals = rng.standard_normal(target if rng.random() < 0.5 else target[-1:])
+        expect = base.copy()
+        np.add.at(expect, tuple(idx), np.broadcast_to(vals, target))
+        x = ds.tensor(base)
+        x.index_put_(tuple(ds.tensor(i) for i in idx), ds.tensor(vals), accumulate=True)
+        np.testing.assert_allclose(x.numpy(), expect, rtol=1e-12, atol=1e-12)
+
+
 def test_setitem_through_a_view_writes_the_base():
     x = ds.zeros(4, 6)
     v = x[:, ::2]
@@ -349,9 +399,17 @@ def test_index_select(dim, dtype):
 
 
 def test_index_select_0dim():
+    # The result has the input's number of dims (PyTorch's rule), so one index value only.
     s = ds.tensor(4.0)
-    np.testing.assert_array_equal(s.index_select(0, ds.tensor([0, 0])).numpy(), [4.0, 4.0])
-    assert s.index_select(0, ds.tensor(0)).shape == torch.tensor(4.0).index_select(0, torch.tensor(0)).shape
+    for idx in ([0], 0):
+        got = s.index_select(0, ds.tensor(idx))
+        ref = torch.tensor(4.0).index_select(0, torch.tensor(idx))
+        assert tuple(got.shape) == tuple(ref.shape) == ()
+        assert got.item() == 4.0
+    with pytest.raises(IndexError, match="Index to scalar can have only 1 value"):
+        s.index_select(0, ds.tensor([0, 0]))
+    with pytest.raises(IndexError):
+        s.index_select(0, ds.tensor([1]))
 
 
 @pytest.mark.parametrize("dim", [0, 1, 2, -1])

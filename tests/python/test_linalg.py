@@ -4,16 +4,14 @@ import pytest
 import torch
 
 import deepseek as ds
+from conftest import assert_close
 
 TOL = {np.float64: 1e-7, np.float32: 1e-5}
 
 
 def _close(got, expect, rtol, atol=None):
-    got_np = got.float().numpy() if got.dtype in (ds.bfloat16, ds.float16) else got.numpy()
-    expect = np.asarray(expect)
-    assert tuple(got_np.shape) == expect.shape, f"shape {got_np.shape} != {expect.shape}"
-    np.testing.assert_allclose(got_np.astype(np.float64), expect.astype(np.float64), rtol=rtol,
-                               atol=rtol if atol is None else atol, equal_nan=True)
+    """assert_close with an explicit tolerance (atol defaults to rtol, as there)."""
+    assert_close(got, expect, rtol=rtol, atol=atol)
 
 
 def _rand(shape, dtype=np.float64, seed=0):

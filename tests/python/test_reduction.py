@@ -1,20 +1,20 @@
 """Reductions against numpy (float64 reference), with PyTorch 1.13 for its own rules
 (NaN propagation in max/argmax, index ties, empty inputs, result dtypes)."""
+import random
+
 import numpy as np
 import pytest
 import torch
 
 import deepseek as ds
+from conftest import assert_close
 
 RTOL = {np.float64: 1e-7, np.float32: 1e-5}
 
 
 def _close(got, expect, rtol, atol=None):
-    got_np = got.numpy() if hasattr(got, "numpy") else np.asarray(got)
-    expect = np.asarray(expect)
-    assert tuple(got_np.shape) == expect.shape, f"shape {got_np.shape} != {expect.shape}"
-    np.testing.assert_allclose(got_np.astype(np.float64), expect.astype(np.float64), rtol=rtol,
-                               atol=rtol if atol is None else atol, equal_nan=True)
+    """assert_close with an explicit tolerance (atol defaults to rtol, as there)."""
+    assert_close(got, expect, rtol=rtol, atol=atol)
 
 
 def _inputs(dtype, shape=(3, 4, 5), seed=0):
@@ -310,3 +310,75 @@ def test_reduction_errors():
         ds.arange(4).var()
     with pytest.raises(RuntimeError, match="floating point"):
         ds.arange(4).norm()
+
+
+# ---- randomized sweep against PyTorch ---------------------------------------------------------
+
+_SWEEP_OPS = ["sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "var",
+              "std", "logsumexp", "all", "any", "norm", "softmax", "log_softmax"]
+
+
+def _sweep_case(rng, seed):
+    """A random (op, input, dims, keepdim): shapes with 0- and 1-sized dims, 0-dim inputs,
+    permuted (non-contiguous) layouts, negative and out-of-range dims."""
+    nd = rng.randint(0, 4)
+    shape = [rng.choice([0, 1, 2, 3, 5]) for _ in range(nd)]
+    a = np.random.default_rng(seed).standard_normal(shape)
+    x, t = ds.tensor(a), torch.from_numpy(a)
+    if nd >= 2 and rng.random() < 0.5:
+        perm = list(range(nd))
+        rng.shuffle(perm)
+        x, t = x.permute(*perm), t.permute(*perm)
+    op = rng.choice(_SWEEP_OPS)
+    if op in ("softmax", "log_softmax"):
+        dims = rng.choice([0, -1, 1])
+    elif op in ("max", "min", "argmax", "argmin", "prod"):
+        dims = rng.choice([None, 0, -1, 1, 2])
+    else:
+        picked = tuple(rng.sample(range(-nd, nd), rng.randint(1, min(nd, 3)))) if nd else ()
+        dims = rng.choice([None, picked, picked[0] if picked else None])
+    return op, x, t, dims, rng.random() < 0.5
+
+
+def _sweep_call(m, xx, op, dims, keep):
+    if op in ("softmax", "log_softmax"):
+        return getattr(m, op)(xx, dims)
+    if dims is None:
+        return getattr(xx, op)()  # torch 1.13 takes no keepdim without dim
+    return getattr(xx, op)(dim=dims, keepdim=keep)
+
+
+def _duplicate_dims(dims, ndim):
+    if not isinstance(dims, tuple) or ndim == 0:
+        return False
+    return len({d % ndim for d in dims}) != len(dims)
+
+
+@pytest.mark.parametrize("chunk", range(3))
+def test_random_reductions_match_pytorch(chunk):
+    rng = random.Random(chunk)
+    for i in range(700):
+        op, x, t, dims, keep = _sweep_case(rng, chunk * 1000 + i)
+        if op == "logsumexp" and dims is None:
+            continue  # logsumexp needs dim
+        if op in ("all", "any", "norm", "logsumexp") and isinstance(dims, tuple):
+            continue  # torch 1.13 takes one dim for all/any; norm <= 2 dims; dim=() bug
+        desc = (op, tuple(t.shape), dims, keep)
+        try:
+            ref = _sweep_call(torch, t, op, dims, keep)
+        except (IndexError, RuntimeError) as e:
+            if _duplicate_dims(dims, t.dim()):
+                with pytest.raises(RuntimeError):  # ours checks duplicates first
+                    _sweep_call(ds, x, op, dims, keep)
+            else:
+                with pytest.raises(type(e)):
+                    _sweep_call(ds, x, op, dims, keep)
+            continue
+        got = _sweep_call(ds, x, op, dims, keep)
+        pairs = [(got.values, ref.values), (got.indices, ref.indices)] if isinstance(ref, tuple) \
+            else [(got, ref)]
+        for g, r in pairs:
+            assert str(g.dtype).split(".")[-1] == str(r.dtype).split(".")[-1], desc
+            assert tuple(g.shape) == tuple(r.shape), desc
+            np.testing.assert_allclose(g.numpy().astype(np.float64), r.numpy().astype(np.float64),
+                                       rtol=1e-7, atol=1e-9, equal_nan=True, err_msg=str(desc))

@@ -229,6 +229,44 @@ def test_map_location_forms(tmp_path):
         ds.load(path, weights_only=weights_only, mmap=None)
 
 
+def _file_saved_from_cuda():
+    """What save() writes for {"w": <float32 [2] tensor on cuda:0>}, built by hand so that it
+    exists on machines without a GPU."""
+    structure = json.dumps({"version": 1, "root": {"dict": [
+        ["w", {"tensor": "w", "device": "cuda:0"}]]}})
+    header = json.dumps({"__metadata__": {"format": "pt", "deepseek.structure": structure},
+                         "w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}).encode()
+    return len(header).to_bytes(8, "little") + header + np.array([1.5, -2], np.float32).tobytes()
+
+
+def test_saved_device_is_restored_unless_mapped(tmp_path):
+    path = tmp_path / "cuda.safetensors"
+    path.write_bytes(_file_saved_from_cuda())
+    if ds.cuda.is_available():
+        assert ds.load(path)["w"].device == ds.device("cuda:0")
+    else:
+        with pytest.raises(RuntimeError):
+            ds.load(path)  # PyTorch too refuses to restore CUDA tensors without a GPU
+    seen = []
+    for where in ["cpu", {"cuda:0": "cpu"}, lambda t, loc: seen.append(loc) or t]:
+        w = ds.load(path, map_location=where)["w"]
+        assert w.device == ds.device("cpu")
+        np.testing.assert_array_equal(w.numpy(), [1.5, -2])
+    assert seen == ["cuda:0"]
+
+
+@pytest.mark.skipif(not ds.cuda.is_available(), reason="no CUDA device available")
+def test_cuda_tensors_save_from_the_device_and_load_back_to_it(tmp_path):
+    w = ds.arange(6, dtype=ds.float32).reshape(2, 3).to("cuda").t()  # not contiguous
+    ds.save({"w": w, "h": w.half()}, tmp_path / "gpu.safetensors")
+    back = ds.load(tmp_path / "gpu.safetensors")
+    assert back["w"].device == w.device and back["h"].dtype == ds.float16
+    np.testing.assert_array_equal(back["w"].to("cpu").numpy(), w.to("cpu").numpy())
+    on_cpu = ds.load(tmp_path / "gpu.safetensors", map_location="cpu")
+    assert on_cpu["w"].device == ds.device("cpu")
+    np.testing.assert_array_equal(on_cpu["w"].numpy(), w.to("cpu").numpy())
+
+
 def test_missing_file_raises_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError):
         ds.load(tmp_path / "missing.safetensors")

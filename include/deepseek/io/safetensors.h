@@ -10,7 +10,7 @@
 //   - the file holds the 8-byte length field; the header length is at most 100 MB and
 //     within the file;
 //   - the header starts with '{', is valid UTF-8 JSON, has no duplicate keys and nests no
-//     deeper than the format does (at most 64 numbers per shape / offsets array);
+//     deeper than the format does (at most 64 elements per shape / offsets array);
 //   - "__metadata__", if present, is an object whose values are all strings;
 //   - every tensor entry is an object with exactly "dtype", "shape" and "data_offsets";
 //     dtype is one of F64 F32 F16 BF16 I64 I32 I16 I8 U8 BOOL; shape dims and offsets are

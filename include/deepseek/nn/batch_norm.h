@@ -27,7 +27,7 @@ class BatchNorm : public UnaryModule {
 
   int64_t num_features;
   BatchNormOptions options;
-  Tensor weight, bias;                                 // undefined unless affine
+  Tensor weight, bias;                                    // undefined unless affine
   Tensor running_mean, running_var, num_batches_tracked;  // undefined unless tracking
 
  protected:

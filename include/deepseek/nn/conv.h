@@ -19,7 +19,7 @@ class ConvPadding {
   ConvPadding(int64_t value) : amounts_(value) {}  // NOLINT
   ConvPadding(int value) : amounts_(value) {}      // NOLINT
   ConvPadding(std::initializer_list<int64_t> values) : amounts_(values) {}
-  ConvPadding(const char* mode) : amounts_(0), mode_(mode) {}          // NOLINT
+  ConvPadding(const char* mode) : amounts_(0), mode_(mode) {}             // NOLINT
   ConvPadding(std::string mode) : amounts_(0), mode_(std::move(mode)) {}  // NOLINT
 
   const IntOrTuple& amounts() const { return amounts_; }

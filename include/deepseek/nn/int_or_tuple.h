@@ -13,7 +13,7 @@ namespace deepseek::nn {
 
 class IntOrTuple {
  public:
-  IntOrTuple(int64_t value) : values_{value}, single_(true) {}  // NOLINT: `3` reads well
+  IntOrTuple(int64_t value) : values_{value}, single_(true) {}        // NOLINT: `3` reads well
   IntOrTuple(int value) : IntOrTuple(static_cast<int64_t>(value)) {}  // NOLINT
   IntOrTuple(std::initializer_list<int64_t> values) : values_(values) {}
   IntOrTuple(std::vector<int64_t> values) : values_(std::move(values)) {}  // NOLINT

@@ -69,7 +69,7 @@ class L1Loss : public Loss {
 };
 
 struct BCEWithLogitsLossOptions {
-  Tensor weight = {};      // multiplies every element's loss
+  Tensor weight = {};  // multiplies every element's loss
   std::string reduction = "mean";
   Tensor pos_weight = {};  // multiplies the positive term, broadcast along the last dim
 };

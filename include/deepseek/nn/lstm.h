@@ -1,6 +1,6 @@
 // nn::LSTM (torch.nn.LSTM). Gates in PyTorch's row order i, f, g, o:
-//   i = sigmoid(.), f = sigmoid(.), g = tanh(.), o = sigmoid(.)   (each x W_ih^T + b_ih + h W_hh^T + b_hh)
-//   c' = f * c + i * g,   h' = o * tanh(c')
+//   i = sigmoid(.), f = sigmoid(.), g = tanh(.), o = sigmoid(.)   (each x W_ih^T + b_ih + h W_hh^T
+//   + b_hh) c' = f * c + i * g,   h' = o * tanh(c')
 //
 //   nn::LSTM lstm(10, 20, {.num_layers = 2, .batch_first = true});
 //   auto [y, h_n, c_n] = lstm.forward(x);

@@ -40,6 +40,10 @@ struct LoadStateDictResult {
 class Module;
 template <typename M>
 concept ModuleType = std::is_base_of_v<Module, std::remove_cvref_t<M>>;
+// A module passed by value (an rvalue): register_module and the containers move it into a
+// new shared_ptr.
+template <typename M>
+concept ModuleValue = ModuleType<M> && !std::is_lvalue_reference_v<M>;
 
 class Module : public std::enable_shared_from_this<Module> {
  public:
@@ -67,8 +71,7 @@ class Module : public std::enable_shared_from_this<Module> {
     return module;
   }
   // The same for a module given by value (moved into a new shared_ptr).
-  template <ModuleType M>
-    requires(!std::is_lvalue_reference_v<M>)
+  template <ModuleValue M>
   std::shared_ptr<M> register_module(const std::string& name, M&& module) {
     return register_module(name, std::make_shared<M>(std::move(module)));
   }

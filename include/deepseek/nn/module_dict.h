@@ -16,8 +16,7 @@ class ModuleDict : public Module {
 
   // Adds `module` under `key`, replacing (in place) any module already there.
   void insert(const std::string& key, std::shared_ptr<Module> module);
-  template <ModuleType M>
-    requires(!std::is_lvalue_reference_v<M>)
+  template <ModuleValue M>
   void insert(const std::string& key, M&& module) {
     insert(key, std::shared_ptr<Module>(std::make_shared<M>(std::move(module))));
   }

@@ -1,5 +1,5 @@
 // nn::ModuleList (torch.nn.ModuleList): children "0", "1", ... held in a list, for layers
-// that forward() loops over itself. Any module may be held.
+// that forward() loops over itself. Any module may be held; add them with push_back.
 #pragma once
 
 #include <memory>
@@ -15,8 +15,7 @@ class ModuleList : public Module {
   explicit ModuleList(std::vector<std::shared_ptr<Module>> modules);
 
   void push_back(std::shared_ptr<Module> module);
-  template <ModuleType M>
-    requires(!std::is_lvalue_reference_v<M>)
+  template <ModuleValue M>
   void push_back(M&& module) {
     push_back(std::shared_ptr<Module>(std::make_shared<M>(std::move(module))));
   }

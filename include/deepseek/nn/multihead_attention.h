@@ -29,9 +29,9 @@ struct MultiheadAttentionOptions {
 };
 
 struct MultiheadAttentionForwardOptions {
-  Tensor key_padding_mask = {};  // [N, S] (or [S] unbatched): keys to ignore
-  bool need_weights = true;      // also return the attention weights
-  Tensor attn_mask = {};         // [L, S] or [N * num_heads, L, S]
+  Tensor key_padding_mask = {};      // [N, S] (or [S] unbatched): keys to ignore
+  bool need_weights = true;          // also return the attention weights
+  Tensor attn_mask = {};             // [L, S] or [N * num_heads, L, S]
   bool average_attn_weights = true;  // weights averaged over heads: [N, L, S]
 };
 

@@ -7,7 +7,9 @@
 //       nn::Linear(128, 10));
 //
 // Every child must be a UnaryModule (one tensor in, one out); anything else is a TypeError
-// when it is added.
+// when it is added. Add layers with push_back (register_module would name a child without
+// putting it in the chain). A lone Sequential
+// argument is the move constructor; nest a Sequential among other layers or as a shared_ptr.
 #pragma once
 
 #include <concepts>
@@ -19,23 +21,25 @@
 
 namespace deepseek::nn {
 
+// What Sequential's constructor takes as a layer: a module by value (moved in) or a
+// shared_ptr to one.
+template <typename M>
+concept SequentialItem = ModuleValue<M> || std::convertible_to<M, std::shared_ptr<Module>>;
+
 class Sequential : public UnaryModule {
  public:
   Sequential() = default;
-  template <typename... Ms>
-    requires(sizeof...(Ms) > 0 &&
-             ((ModuleType<Ms> || std::convertible_to<Ms, std::shared_ptr<Module>>) && ...) &&
-             !(sizeof...(Ms) == 1 && (std::is_same_v<std::remove_cvref_t<Ms>, Sequential> && ...)))
-  explicit Sequential(Ms&&... modules) {
-    (push_back(std::forward<Ms>(modules)), ...);
+  template <SequentialItem First, SequentialItem... Rest>
+  explicit Sequential(First&& first, Rest&&... rest) {
+    push_back(std::forward<First>(first));
+    (push_back(std::forward<Rest>(rest)), ...);
   }
   // Named children instead of "0", "1", ...: Sequential({{"fc", fc}, {"act", act}}).
   explicit Sequential(const OrderedDict<std::shared_ptr<Module>>& named);
 
   // Appends under the next index.
   void push_back(std::shared_ptr<Module> module);
-  template <ModuleType M>
-    requires(!std::is_lvalue_reference_v<M>)
+  template <ModuleValue M>
   void push_back(M&& module) {
     push_back(std::shared_ptr<Module>(std::make_shared<M>(std::move(module))));
   }

@@ -3,7 +3,15 @@ from deepseek.nn.parameter import Parameter  # noqa: F401
 from deepseek.nn.modules import (  # noqa: F401
     Module, Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict,
     Identity, Linear, Flatten, Unflatten,
-    ReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax,
-    L1Loss, MSELoss,
+    ReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax, MultiheadAttention,
+    L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, NLLLoss, CrossEntropyLoss, BCELoss,
+    BCEWithLogitsLoss,
+    Conv1d, Conv2d,
+    MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+    BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, RMSNorm, GroupNorm,
+    Embedding, Dropout, Dropout1d, Dropout2d, Dropout3d,
+    RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell,
+    TransformerEncoder, TransformerEncoderLayer,
 )
 from deepseek.nn import functional, init, utils  # noqa: F401

@@ -36,30 +36,81 @@ namespace {
 constexpr int64_t kBlockQ = 64;
 constexpr int64_t kBlockK = 64;
 
-// exp(x) for float with ~1 ulp error, written without branches so loops calling it
-// vectorise (std::exp does not). exp(-inf) and anything below -87.3 give exactly 0.
-// Cephes' expf: e^x = 2^n * e^r with |r| <= ln2 / 2, e^r by a degree-6 polynomial.
-inline float exp_approx(float x) {
-  const float clamped = std::min(std::max(x, -87.3f), 88.7f);
-  // Round to nearest by the 1.5 * 2^23 trick (vectorises, unlike nearbyint).
-  const float n = (clamped * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  float r = clamped - n * 0.693359375f;
+// One 256-bit register of C (8 floats or 4 doubles), through GCC/Clang vector extensions.
+template <typename C>
+struct Lanes {
+  typedef C vec __attribute__((vector_size(32)));
+  static constexpr int64_t n = 32 / sizeof(C);
+};
+template <typename C>
+inline typename Lanes<C>::vec load_lanes(const C* p) {
+  typename Lanes<C>::vec v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+template <typename C>
+inline void store_lanes(C* p, const typename Lanes<C>::vec& v) {
+  std::memcpy(p, &v, sizeof(v));
+}
+
+// exp over a row of kBlockK scores: row[c] = exp(row[c] - shift), returning the row sum.
+// float uses Cephes' expf (~1 ulp; e^x = 2^n * e^r with |r| <= ln2 / 2, e^r by a degree-6
+// polynomial) on whole registers, since std::exp does not vectorise; exp(-inf) and
+// anything below -87.3 give exactly 0, NaN stays NaN. double (gradcheck) uses std::exp.
+template <typename C>
+C exp_row(C* row, C shift) {
+  C sum = 0;
+  for (int64_t c = 0; c < kBlockK; ++c) {
+    row[c] = std::exp(row[c] - shift);
+    sum += row[c];
+  }
+  return sum;
+}
+
+inline Lanes<float>::vec exp_lanes(Lanes<float>::vec x) {
+  using V = Lanes<float>::vec;
+  typedef int32_t Vi __attribute__((vector_size(32)));
+  const V lo = V{} - 87.3f, hi = V{} + 88.7f;
+  V c = x < lo ? lo : x;
+  c = c > hi ? hi : c;
+  // Round to nearest by the 1.5 * 2^23 trick.
+  const V n = (c * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  V r = c - n * 0.693359375f;
   r = r - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
+  V p = V{} + 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
   p = p * r + 8.3334519073e-3f;
   p = p * r + 4.1665795894e-2f;
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  int32_t bits;
-  std::memcpy(&bits, &p, sizeof(bits));
-  bits += static_cast<int32_t>(n) << 23;
-  float out;
-  std::memcpy(&out, &bits, sizeof(out));
-  return x < -87.3f ? 0.0f : (x != x ? x : out);  // NaN stays NaN
+  // 2^n * p by adding n to the exponent bits (vector casts reinterpret bits).
+  const Vi bits = (Vi)p + (__builtin_convertvector(n, Vi) << 23);
+  V out = (V)bits;
+  out = x < lo ? V{} : out;
+  return x != x ? x : out;
 }
-inline double exp_approx(double x) { return std::exp(x); }
+
+template <>
+float exp_row<float>(float* row, float shift) {
+  using V = Lanes<float>::vec;
+  constexpr int64_t L = Lanes<float>::n;
+  V sum{};
+  for (int64_t c = 0; c < kBlockK; c += L) {
+    const V e = exp_lanes(load_lanes(row + c) - shift);
+    store_lanes(row + c, e);
+    sum += e;
+  }
+  float total = 0;
+  for (int64_t l = 0; l < L; ++l) total += sum[l];
+  return total;
+}
+
+// exp(x) of one value (the online softmax's rescale factor).
+template <typename C>
+C exp_one(C x) {
+  return std::exp(x);
+}
 
 template <typename T>
 struct Problem {
@@ -118,30 +169,13 @@ struct Scratch {
         o_rows(kBlockQ * Dv) {}
 };
 
-// One 256-bit register of C (8 floats or 4 doubles), through GCC/Clang vector extensions.
-template <typename C>
-struct Lanes {
-  typedef C vec __attribute__((vector_size(32)));
-  static constexpr int64_t n = 32 / sizeof(C);
-};
-template <typename C>
-inline typename Lanes<C>::vec load_lanes(const C* p) {
-  typename Lanes<C>::vec v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-template <typename C>
-inline void store_lanes(C* p, const typename Lanes<C>::vec& v) {
-  std::memcpy(p, &v, sizeof(v));
-}
-
 // out[M, N] (+)= a[M, K] b[K, N], all row-major with leading dims lda/ldb/ldo: the tile
 // products of both passes. Register blocking: 4 rows x 2 registers of output stay in
 // registers across the K loop, so each step loads 2 registers of b and broadcasts 4
 // values of a for 8 fused multiply-adds (FMA-bound, not load-bound). Leftover rows run
 // one at a time, leftover columns (N not a multiple of 2 registers) as scalars.
 template <typename C>
-void tile_gemm(int64_t M, int64_t N, int64_t K, const C* a, int64_t lda, const C* b,
+__attribute__((noinline)) void tile_gemm(int64_t M, int64_t N, int64_t K, const C* a, int64_t lda, const C* b,
                int64_t ldb, C* out, int64_t ldo, bool accumulate) {
   using V = typename Lanes<C>::vec;
   constexpr int64_t L = Lanes<C>::n;
@@ -262,13 +296,8 @@ void forward_block(const Problem<T>& pr, int64_t b, int64_t i0, Scratch<compute_
         std::fill(sr, sr + kBlockK, C(0));
         continue;
       }
-      const C alpha = exp_approx(m[r] - m_new);
-      C sum = 0;
-#pragma omp simd reduction(+ : sum)
-      for (int64_t c = 0; c < kBlockK; ++c) {
-        sr[c] = exp_approx(sr[c] - m_new);
-        sum += sr[c];
-      }
+      const C alpha = exp_one(m[r] - m_new);
+      const C sum = exp_row(sr, m_new);
       l[r] = l[r] * alpha + sum;
       m[r] = m_new;
       C* ar = w.acc.data() + r * Dv;
@@ -334,8 +363,7 @@ void backward_block(const Problem<T>& pr, const BackwardInputs<T>& in, int64_t b
         std::fill(sr, sr + kBlockK, C(0));
         continue;
       }
-#pragma omp simd
-      for (int64_t c = 0; c < kBlockK; ++c) sr[c] = exp_approx(sr[c] - lse);
+      exp_row(sr, lse);
     }
     tile_gemm(rows, kBlockK, Dv, w.o_rows.data(), Dv, w.vt.data(), kBlockK, dp, kBlockK, false);
     // pt = (P * dropout)^T; s = dS = P * (dP * dropout - delta), and st = dS^T.

@@ -88,22 +88,15 @@ void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
       if constexpr (kFloat) return map_binary<T, T>(a, b, out, [](C x, C y) { return std::pow(x, y); });
       else if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return int_pow(x, y); });
       break;
+    // NaN in either operand gives NaN (x + y carries it).
     case BinaryOp::Maximum:
-      if constexpr (kFloat) {
-        return map_binary<T, T>(a, b, out, [](C x, C y) {
-          return std::isnan(x) || std::isnan(y) ? x + y : (x > y ? x : y);
-        });
-      } else {
-        return map_binary<T, T>(a, b, out, [](C x, C y) { return x > y ? x : y; });
-      }
+      return map_binary<T, T>(a, b, out, [](C x, C y) {
+        return select_value(x != x || y != y, static_cast<C>(x + y), select_value(x > y, x, y));
+      });
     case BinaryOp::Minimum:
-      if constexpr (kFloat) {
-        return map_binary<T, T>(a, b, out, [](C x, C y) {
-          return std::isnan(x) || std::isnan(y) ? x + y : (x < y ? x : y);
-        });
-      } else {
-        return map_binary<T, T>(a, b, out, [](C x, C y) { return x < y ? x : y; });
-      }
+      return map_binary<T, T>(a, b, out, [](C x, C y) {
+        return select_value(x != x || y != y, static_cast<C>(x + y), select_value(x < y, x, y));
+      });
     case BinaryOp::FloorDivide:
       if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return floor_divide(x, y); });
       break;

@@ -67,11 +67,10 @@ void CpuBackend::index_select(const Tensor& in, int64_t dim, const Tensor& index
   }
 }
 
-void CpuBackend::index_put(const Tensor& self, int64_t dim, const Tensor& index,
-                           const Tensor& src, bool accumulate) {
+void CpuBackend::index_put(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
+                           bool accumulate) {
   const int64_t size = self.size(dim);
-  check_indices(index, size, accumulate ? "index_add" : "index_copy", dim,
-                OutOfRange::IndexError);
+  check_indices(index, size, accumulate ? "index_add" : "index_copy", dim, OutOfRange::IndexError);
   const int64_t k = index.numel();
   const int64_t* idx = index.data_ptr<int64_t>();
   if (self.is_contiguous() && src.is_contiguous()) {
@@ -93,7 +92,8 @@ void CpuBackend::index_put(const Tensor& self, int64_t dim, const Tensor& index,
             if constexpr (std::is_same_v<T, bool>) {
               for (int64_t j = 0; j < inner; ++j) d[j] = d[j] || from[j];
             } else {
-              for (int64_t j = 0; j < inner; ++j) d[j] = static_cast<T>(static_cast<C>(d[j]) + static_cast<C>(from[j]));
+              for (int64_t j = 0; j < inner; ++j)
+                d[j] = static_cast<T>(static_cast<C>(d[j]) + static_cast<C>(from[j]));
             }
           } else {
             std::memcpy(d, from, sizeof(T) * inner);
@@ -143,8 +143,7 @@ void CpuBackend::gather(const Tensor& in, int64_t dim, const Tensor& index, cons
 void CpuBackend::scatter(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
                          bool accumulate) {
   const int64_t size = self.dim() == 0 ? 1 : self.size(dim);
-  check_indices(index, size, accumulate ? "scatter_add" : "scatter", dim,
-                OutOfRange::RuntimeError);
+  check_indices(index, size, accumulate ? "scatter_add" : "scatter", dim, OutOfRange::RuntimeError);
   const int64_t stride = self.dim() == 0 ? 0 : self.stride(dim);
   Tensor dst = self.dim() == 0 ? self : line_starts(self, index.sizes(), dim);
   visit_dtype(self.dtype(), "scatter", [&](auto tag) {

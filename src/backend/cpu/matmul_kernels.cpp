@@ -4,6 +4,9 @@
 // mostly for gradcheck and exactness tests.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include "cpu_backend.h"
 #include "onednn.h"
 #include "strided_loop.h"
@@ -20,14 +23,14 @@ bool matrix_strides_ok(const Tensor& t) {
 }
 
 dnnl::matmul matmul_primitive(DType dtype, const dnnl::memory::dims& a_dims,
-                              const dnnl::memory::dims& a_strides,
-                              const dnnl::memory::dims& b_dims,
+                              const dnnl::memory::dims& a_strides, const dnnl::memory::dims& b_dims,
                               const dnnl::memory::dims& b_strides,
                               const dnnl::memory::dims& c_dims) {
   static onednn::PrimitiveCache<dnnl::matmul> cache;
-  std::string key = fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(dtype), fmt::join(a_dims, ","),
-                                fmt::join(a_strides, ","), fmt::join(b_dims, ","),
-                                fmt::join(b_strides, ","), fmt::join(c_dims, ","));
+  std::string key =
+      fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(dtype), fmt::join(a_dims, ","),
+                  fmt::join(a_strides, ","), fmt::join(b_dims, ","), fmt::join(b_strides, ","),
+                  fmt::join(c_dims, ","));
   return cache.get(key, [&] {
     auto dt = onednn::to_dnnl(dtype);
     dnnl::memory::desc a_md(a_dims, dt, a_strides), b_md(b_dims, dt, b_strides);
@@ -72,33 +75,72 @@ void onednn_matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
   strm.wait();
 }
 
-// C[b] = A[b] @ B[b] by rows: each thread owns rows of C and streams rows of B (i-k-j
-// order keeps the inner loop contiguous in B and C when they are row-major).
+// Accumulator of the loop below: the compute type for floats, bool for bool, and uint64 for
+// integers, whose wrap-around is defined and gives the same bits as PyTorch's wrapping
+// integer arithmetic once cast back.
 template <typename T>
-void blocked_matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
-  using Acc = std::conditional_t<std::is_floating_point_v<compute_type_t<T>>, compute_type_t<T>,
-                                 std::conditional_t<std::is_same_v<T, bool>, bool, int64_t>>;
+using LoopAcc = std::conditional_t<std::is_floating_point_v<compute_type_t<T>>, compute_type_t<T>,
+                                   std::conditional_t<std::is_same_v<T, bool>, bool, uint64_t>>;
+
+// C[b] = A[b] @ B[b] for the dtypes oneDNN does not take (float64, integers). Work is cut
+// into tiles of kRows x kCols outputs, one per task: the tile's accumulators (16 KiB) stay
+// in L1 while k runs over the whole inner dim, and each row segment of B read from memory is
+// reused by kRows rows of A. B is first packed row-major when its rows are not contiguous
+// (a transposed weight), so the inner loop is unit-stride and vectorises.
+template <typename T>
+void blocked_matmul(CpuBackend& be, const Tensor& a, const Tensor& b_in, const Tensor& out) {
+  using Acc = LoopAcc<T>;
+  constexpr int64_t kRows = 16, kCols = 128;
+  Tensor b = b_in;
+  if (b_in.stride(2) != 1 && b_in.size(2) > 1) {
+    b = empty_tensor(b_in.sizes(), b_in.dtype(), b_in.device());
+    be.copy(b_in, b);
+  }
   const int64_t B = out.size(0), M = out.size(1), N = out.size(2), K = a.size(2);
   const T* A = static_cast<const T*>(a.data_ptr());
   const T* Bm = static_cast<const T*>(b.data_ptr());
   T* C = static_cast<T*>(out.data_ptr());
   const int64_t as0 = a.stride(0), as1 = a.stride(1), as2 = a.stride(2);
-  const int64_t bs0 = b.stride(0), bs1 = b.stride(1), bs2 = b.stride(2);
-#pragma omp parallel for collapse(2) if (B * M * N * K > kParallelGrain)
+  const int64_t bs0 = b.stride(0), bs1 = b.stride(1);
+  const int64_t row_tiles = (M + kRows - 1) / kRows, col_tiles = (N + kCols - 1) / kCols;
+#pragma omp parallel for collapse(3) if (B * M * N * K > kParallelGrain)
   for (int64_t bi = 0; bi < B; ++bi) {
-    for (int64_t i = 0; i < M; ++i) {
-      std::vector<Acc> row(N, Acc(0));
-      for (int64_t k = 0; k < K; ++k) {
-        const Acc av = static_cast<Acc>(A[bi * as0 + i * as1 + k * as2]);
-        const T* brow = Bm + bi * bs0 + k * bs1;
-        if constexpr (std::is_same_v<Acc, bool>) {
-          for (int64_t j = 0; j < N; ++j) row[j] = row[j] || (av && static_cast<bool>(brow[j * bs2]));
-        } else {
-          for (int64_t j = 0; j < N; ++j) row[j] += av * static_cast<Acc>(brow[j * bs2]);
+    for (int64_t rt = 0; rt < row_tiles; ++rt) {
+      for (int64_t ct = 0; ct < col_tiles; ++ct) {
+        const int64_t i0 = rt * kRows, rows = std::min(M - i0, kRows);
+        const int64_t j0 = ct * kCols, cols = std::min(N - j0, kCols);
+        Acc acc[kRows][kCols];
+        for (int64_t r = 0; r < rows; ++r) std::fill(acc[r], acc[r] + cols, Acc(0));
+        for (int64_t k = 0; k < K; ++k) {
+          const T* brow = Bm + bi * bs0 + k * bs1 + j0;
+          for (int64_t r = 0; r < rows; ++r) {
+            const T av_raw = A[bi * as0 + (i0 + r) * as1 + k * as2];
+            Acc* arow = acc[r];
+            if constexpr (std::is_same_v<Acc, bool>) {
+              if (!av_raw) continue;
+              for (int64_t j = 0; j < cols; ++j) arow[j] = arow[j] || brow[j];
+            } else if constexpr (std::is_same_v<Acc, uint64_t>) {
+              const Acc av = static_cast<Acc>(static_cast<int64_t>(av_raw));
+              for (int64_t j = 0; j < cols; ++j) {
+                arow[j] += av * static_cast<Acc>(static_cast<int64_t>(brow[j]));
+              }
+            } else {
+              const Acc av = static_cast<Acc>(av_raw);
+              for (int64_t j = 0; j < cols; ++j) arow[j] += av * static_cast<Acc>(brow[j]);
+            }
+          }
+        }
+        for (int64_t r = 0; r < rows; ++r) {
+          T* crow = C + (bi * M + i0 + r) * N + j0;
+          for (int64_t j = 0; j < cols; ++j) {
+            if constexpr (std::is_same_v<Acc, uint64_t>) {
+              crow[j] = static_cast<T>(static_cast<int64_t>(acc[r][j]));
+            } else {
+              crow[j] = static_cast<T>(acc[r][j]);
+            }
+          }
         }
       }
-      T* crow = C + (bi * M + i) * N;
-      for (int64_t j = 0; j < N; ++j) crow[j] = static_cast<T>(row[j]);
     }
   }
 }
@@ -132,7 +174,7 @@ void CpuBackend::matmul(const Tensor& a_in, const Tensor& b_in, const Tensor& ou
     return;
   }
   visit_dtype(dt, "matmul", [&](auto tag) {
-    blocked_matmul<typename decltype(tag)::type>(a_in, b_in, out);
+    blocked_matmul<typename decltype(tag)::type>(*this, a_in, b_in, out);
   });
 }
 

@@ -1,12 +1,17 @@
 // Layer, RMS, group and batch normalisation: forward (saving mean and 1/std) and backward.
 //
-// Every kind reduces over "segments" of x that share one statistic: a row (layer/rms), a
-// (sample, group) block (group), or a channel's slices across the batch (batch). Threads
-// own whole statistics, so no reduction crosses threads except the weight/bias gradients
-// of layer/rms norm, which sum over rows into per-thread partials. Sums run in double
-// with two passes (mean, then centred squares), so float32 results match a float64
-// reference to rounding. The kernels are memory-bound: two reads and one write of x
-// forward, three reads and one write backward.
+// Every kind reduces over the elements that share one statistic: a row (layer/rms), a
+// (sample, group) block (group), or a channel's slices across the batch (batch). Those
+// elements are visited as "stretches" that share how the weight applies: a layer/rms row
+// is one stretch with a per-element weight, a group/batch statistic is a series of
+// S-long stretches each with one channel's constant weight. Threads own whole statistics,
+// so no reduction crosses threads except the weight/bias gradients of layer/rms norm,
+// which sum over rows into per-thread partials.
+//
+// Sums run two-pass (mean, then centred squares) in the compute type within chunks of
+// kChunk elements, where they vectorise, and in double across chunks, so float32 results
+// match a float64 reference to rounding. The kernels are memory-bound: two reads and one
+// write of x forward, three reads and one write backward.
 //
 // With xhat = (x - mean) * rstd and gh = grad_out * weight, the gradients are
 //   dx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat))   (rms: no mean(gh) term and no
@@ -23,28 +28,30 @@ namespace deepseek::cpu {
 
 namespace {
 
-// Where the elements of statistic `i` live: `count` runs of `len` elements, the run r
-// starting at base + r * run_stride, each element's channel given by channel_of().
+constexpr int64_t kChunk = 512;
+
+// Where the elements of statistic i live: `runs` runs of `len` elements, run r starting
+// at base(i) + r * run_stride.
 struct Segments {
   NormKind kind;
-  int64_t stats = 0;    // number of statistics
-  int64_t runs = 1;     // runs per statistic
-  int64_t len = 0;      // elements per run
+  int64_t stats = 0;  // number of statistics
+  int64_t runs = 1;   // runs per statistic
+  int64_t len = 0;    // elements per run
   int64_t run_stride = 0;
   int64_t C = 1, S = 1, G = 1;  // group/batch layout
-  int64_t base(int64_t i) const {
-    switch (kind) {
-      case NormKind::Batch: return i * S;  // channel i of sample 0
-      default: return i * runs * len;       // rows and (n, g) blocks are contiguous
-    }
-  }
+  bool rows() const { return kind == NormKind::Layer || kind == NormKind::Rms; }
+  int64_t base(int64_t i) const { return kind == NormKind::Batch ? i * S : i * runs * len; }
   int64_t count() const { return runs * len; }
+  // The channel (weight index) of the stretch starting at element j of statistic i's run.
+  int64_t channel(int64_t i, int64_t j) const {
+    return kind == NormKind::Group ? (i % G) * (C / G) + j / S : i;
+  }
 };
 
 Segments segments(const NormParams& p, const Tensor& x) {
   Segments s;
   s.kind = p.kind;
-  if (p.kind == NormKind::Layer || p.kind == NormKind::Rms) {
+  if (s.rows()) {
     s.len = x.size(1);
     s.stats = x.size(0);
     return s;
@@ -65,41 +72,73 @@ Segments segments(const NormParams& p, const Tensor& x) {
   return s;
 }
 
-// Per-element channel (index into weight/bias) of element j of run r of statistic i.
-struct ChannelOf {
-  const Segments& s;
-  int64_t operator()(int64_t i, int64_t j) const {
-    switch (s.kind) {
-      case NormKind::Group: return (i % s.G) * (s.C / s.G) + j / s.S;
-      case NormKind::Batch: return i;
-      default: return j;
-    }
-  }
-};
-
-template <typename T, typename Fn>
-void for_each_run(const Segments& s, int64_t i, const T* data, Fn&& fn) {
-  for (int64_t r = 0; r < s.runs; ++r) fn(data + s.base(i) + r * s.run_stride);
-}
-
-// Walks statistic i as stretches that share how the weight applies: calls
-// fn(offset, length, per_element_weight, channel_weight). Layer/rms rows are one stretch
-// whose weight varies per element (per_element_weight = w, or null with channel_weight 1);
-// group/batch stretches are one channel's S elements with a constant channel_weight.
+// Calls fn(offset, length, per_element_weight, channel_weight) for each stretch of
+// statistic i: layer/rms rows are one stretch whose weight is per element (or, without a
+// weight, the constant 1); group/batch stretches are S elements of one channel.
 template <typename T, typename Fn>
 void for_each_stretch(const Segments& s, int64_t i, const T* w, Fn&& fn) {
-  if (s.kind == NormKind::Layer || s.kind == NormKind::Rms) {
+  if (s.rows()) {
     fn(s.base(i), s.len, w, 1.0);
     return;
   }
-  const ChannelOf channel{s};
   for (int64_t r = 0; r < s.runs; ++r) {
     const int64_t off = s.base(i) + r * s.run_stride;
     for (int64_t j0 = 0; j0 < s.len; j0 += s.S) {
-      const double wc = w ? static_cast<double>(w[channel(i, j0)]) : 1.0;
-      fn(off + j0, s.S, static_cast<const T*>(nullptr), wc);
+      fn(off + j0, s.S, static_cast<const T*>(nullptr),
+         w ? static_cast<double>(w[s.channel(i, j0)]) : 1.0);
     }
   }
+}
+
+// sum over j < n of f(x[j]): vectorised in the compute type per chunk, double across.
+template <typename T, typename F>
+double chunked_sum(const T* x, int64_t n, F f) {
+  using Cm = compute_type_t<T>;
+  double total = 0;
+  for (int64_t j0 = 0; j0 < n; j0 += kChunk) {
+    const int64_t j1 = std::min(n, j0 + kChunk);
+    Cm part = 0;
+#pragma omp simd reduction(+ : part)
+    for (int64_t j = j0; j < j1; ++j) part += f(static_cast<Cm>(x[j]));
+    total += static_cast<double>(part);
+  }
+  return total;
+}
+
+// y = (x - mu) * rs * w + b over one stretch, per-element (w, b may be null) ...
+template <typename T>
+void normalize_per_element(const T* x, T* y, int64_t n, compute_type_t<T> mu,
+                           compute_type_t<T> rs, const T* w, const T* b) {
+  using Cm = compute_type_t<T>;
+  if (w && b) {
+#pragma omp simd
+    for (int64_t j = 0; j < n; ++j) {
+      y[j] = static_cast<T>((static_cast<Cm>(x[j]) - mu) * rs * static_cast<Cm>(w[j]) +
+                            static_cast<Cm>(b[j]));
+    }
+  } else if (w) {
+#pragma omp simd
+    for (int64_t j = 0; j < n; ++j) {
+      y[j] = static_cast<T>((static_cast<Cm>(x[j]) - mu) * rs * static_cast<Cm>(w[j]));
+    }
+  } else if (b) {
+#pragma omp simd
+    for (int64_t j = 0; j < n; ++j) {
+      y[j] = static_cast<T>((static_cast<Cm>(x[j]) - mu) * rs + static_cast<Cm>(b[j]));
+    }
+  } else {
+#pragma omp simd
+    for (int64_t j = 0; j < n; ++j) y[j] = static_cast<T>((static_cast<Cm>(x[j]) - mu) * rs);
+  }
+}
+
+// ... or with one channel's affine folded into y = x * scale + shift.
+template <typename T>
+void normalize_scaled(const T* x, T* y, int64_t n, compute_type_t<T> scale,
+                      compute_type_t<T> shift) {
+  using Cm = compute_type_t<T>;
+#pragma omp simd
+  for (int64_t j = 0; j < n; ++j) y[j] = static_cast<T>(static_cast<Cm>(x[j]) * scale + shift);
 }
 
 template <typename T, typename S>
@@ -107,7 +146,6 @@ void norm_forward_impl(const NormParams& p, const Tensor& xt, const Tensor& wt,
                        const Tensor& bt, const Tensor& yt, const Tensor& mt, const Tensor& rt) {
   using Cm = compute_type_t<T>;
   const Segments s = segments(p, xt);
-  const ChannelOf channel{s};
   const T* x = static_cast<const T*>(xt.data_ptr());
   T* y = static_cast<T*>(yt.data_ptr());
   const T* w = wt.defined() ? static_cast<const T*>(wt.data_ptr()) : nullptr;
@@ -125,46 +163,88 @@ void norm_forward_impl(const NormParams& p, const Tensor& xt, const Tensor& wt,
     } else {
       if (!rms) {
         double sum = 0;
-        for_each_run(s, i, x, [&](const T* run) {
-          for (int64_t j = 0; j < s.len; ++j) sum += static_cast<double>(run[j]);
-        });
+        for (int64_t r = 0; r < s.runs; ++r) {
+          sum += chunked_sum(x + s.base(i) + r * s.run_stride, s.len, [](Cm v) { return v; });
+        }
         mu = sum / n;
       }
+      const Cm muc = static_cast<Cm>(mu);
       double sq = 0;
-      for_each_run(s, i, x, [&](const T* run) {
-        for (int64_t j = 0; j < s.len; ++j) {
-          const double d = static_cast<double>(run[j]) - mu;
-          sq += d * d;
-        }
-      });
+      for (int64_t r = 0; r < s.runs; ++r) {
+        sq += chunked_sum(x + s.base(i) + r * s.run_stride, s.len,
+                          [muc](Cm v) { return (v - muc) * (v - muc); });
+      }
       rs = 1.0 / std::sqrt(sq / n + p.eps);
       if (mean) mean[i] = static_cast<S>(mu);
       rstd[i] = static_cast<S>(rs);
     }
     const Cm muc = static_cast<Cm>(mu), rsc = static_cast<Cm>(rs);
+    if (s.rows()) {
+      normalize_per_element(x + s.base(i), y + s.base(i), s.len, muc, rsc, w, b);
+      continue;
+    }
+    // Group/batch: fold one channel's affine into scale and shift per stretch.
     for (int64_t r = 0; r < s.runs; ++r) {
       const int64_t off = s.base(i) + r * s.run_stride;
-      const T* xr = x + off;
-      T* yr = y + off;
-      if (s.kind == NormKind::Layer || s.kind == NormKind::Rms) {
-        // weight/bias vary along the row: the inner loop vectorises over them.
-        for (int64_t j = 0; j < s.len; ++j) {
-          Cm v = (static_cast<Cm>(xr[j]) - muc) * rsc;
-          if (w) v *= static_cast<Cm>(w[j]);
-          if (b) v += static_cast<Cm>(b[j]);
-          yr[j] = static_cast<T>(v);
-        }
-      } else {
-        // Group/batch: one channel per S-long stretch: fold the affine into scale + shift.
-        for (int64_t j0 = 0; j0 < s.len; j0 += s.S) {
-          const int64_t c = channel(i, j0);
-          const Cm scale = rsc * (w ? static_cast<Cm>(w[c]) : Cm(1));
-          const Cm shift = (b ? static_cast<Cm>(b[c]) : Cm(0)) - muc * scale;
-          for (int64_t j = j0; j < j0 + s.S; ++j) {
-            yr[j] = static_cast<T>(static_cast<Cm>(xr[j]) * scale + shift);
-          }
-        }
+      for (int64_t j0 = 0; j0 < s.len; j0 += s.S) {
+        const int64_t c = s.channel(i, j0);
+        const Cm scale = rsc * (w ? static_cast<Cm>(w[c]) : Cm(1));
+        const Cm shift = (b ? static_cast<Cm>(b[c]) : Cm(0)) - muc * scale;
+        normalize_scaled(x + off + j0, y + off + j0, s.S, scale, shift);
       }
+    }
+  }
+}
+
+// Over one stretch: sum of gh and of gh * (x - mu), gh = g * weight.
+template <typename T>
+void stretch_sums(const T* g, const T* x, const T* wp, double wc, int64_t n,
+                  compute_type_t<T> mu, double* sum_gh, double* sum_ghc) {
+  using Cm = compute_type_t<T>;
+  for (int64_t j0 = 0; j0 < n; j0 += kChunk) {
+    const int64_t j1 = std::min(n, j0 + kChunk);
+    Cm a = 0, c = 0;
+    if (wp) {
+#pragma omp simd reduction(+ : a, c)
+      for (int64_t j = j0; j < j1; ++j) {
+        const Cm gh = static_cast<Cm>(g[j]) * static_cast<Cm>(wp[j]);
+        a += gh;
+        c += gh * (static_cast<Cm>(x[j]) - mu);
+      }
+    } else {
+#pragma omp simd reduction(+ : a, c)
+      for (int64_t j = j0; j < j1; ++j) {
+        const Cm gv = static_cast<Cm>(g[j]);
+        a += gv;
+        c += gv * (static_cast<Cm>(x[j]) - mu);
+      }
+      a *= static_cast<Cm>(wc);
+      c *= static_cast<Cm>(wc);
+    }
+    *sum_gh += static_cast<double>(a);
+    *sum_ghc += static_cast<double>(c);
+  }
+}
+
+// dx = rs * (gh - mean_gh - (x - mu) * rs * mean_ghx) over one stretch.
+template <typename T>
+void stretch_dx(const T* g, const T* x, const T* wp, double wc, int64_t n, compute_type_t<T> mu,
+                compute_type_t<T> rs, compute_type_t<T> mean_gh, compute_type_t<T> mean_ghx,
+                T* dx) {
+  using Cm = compute_type_t<T>;
+  const Cm k = rs * mean_ghx;
+  if (wp) {
+#pragma omp simd
+    for (int64_t j = 0; j < n; ++j) {
+      const Cm gh = static_cast<Cm>(g[j]) * static_cast<Cm>(wp[j]);
+      dx[j] = static_cast<T>(rs * (gh - mean_gh - (static_cast<Cm>(x[j]) - mu) * k));
+    }
+  } else {
+    const Cm w = static_cast<Cm>(wc);
+#pragma omp simd
+    for (int64_t j = 0; j < n; ++j) {
+      const Cm gh = static_cast<Cm>(g[j]) * w;
+      dx[j] = static_cast<T>(rs * (gh - mean_gh - (static_cast<Cm>(x[j]) - mu) * k));
     }
   }
 }
@@ -173,6 +253,7 @@ void norm_forward_impl(const NormParams& p, const Tensor& xt, const Tensor& wt,
 template <typename T, typename S>
 void row_affine_grads(const Segments& s, const T* g, const T* x, const S* mean, const S* rstd,
                       T* dw, T* db) {
+  using Cm = compute_type_t<T>;
   const int64_t cols = s.len, rows = s.stats;
   const int threads = rows * cols > kParallelGrain ? omp_get_max_threads() : 1;
   std::vector<double> pw(dw ? threads * cols : 0, 0.0), pb(db ? threads * cols : 0, 0.0);
@@ -183,14 +264,19 @@ void row_affine_grads(const Segments& s, const T* g, const T* x, const S* mean, 
     double* tb = db ? pb.data() + t * cols : nullptr;
 #pragma omp for
     for (int64_t i = 0; i < rows; ++i) {
-      const double mu = mean ? static_cast<double>(mean[i]) : 0.0;
-      const double rs = static_cast<double>(rstd[i]);
+      const Cm mu = mean ? static_cast<Cm>(mean[i]) : Cm(0);
+      const Cm rs = static_cast<Cm>(rstd[i]);
       const T* gr = g + i * cols;
       const T* xr = x + i * cols;
-      for (int64_t j = 0; j < cols; ++j) {
-        const double gv = static_cast<double>(gr[j]);
-        if (tw) tw[j] += gv * (static_cast<double>(xr[j]) - mu) * rs;
-        if (tb) tb[j] += gv;
+      if (tw) {
+#pragma omp simd
+        for (int64_t j = 0; j < cols; ++j) {
+          tw[j] += static_cast<double>(static_cast<Cm>(gr[j]) * ((static_cast<Cm>(xr[j]) - mu) * rs));
+        }
+      }
+      if (tb) {
+#pragma omp simd
+        for (int64_t j = 0; j < cols; ++j) tb[j] += static_cast<double>(static_cast<Cm>(gr[j]));
       }
     }
   }
@@ -209,21 +295,17 @@ void row_affine_grads(const Segments& s, const T* g, const T* x, const S* mean, 
 template <typename T, typename S>
 void channel_affine_grads(const NormParams& p, const Segments& s, int64_t N, const T* g,
                           const T* x, const S* mean, const S* rstd, T* dw, T* db) {
+  using Cm = compute_type_t<T>;
 #pragma omp parallel for if (N * s.C * s.S > kParallelGrain)
   for (int64_t c = 0; c < s.C; ++c) {
     double sw = 0, sb = 0;
     for (int64_t n = 0; n < N; ++n) {
       const int64_t st = p.kind == NormKind::Batch ? c : n * s.G + c / (s.C / s.G);
-      const double mu = static_cast<double>(mean[st]), rs = static_cast<double>(rstd[st]);
-      const T* gr = g + (n * s.C + c) * s.S;
-      const T* xr = x + (n * s.C + c) * s.S;
-      double gx = 0, gsum = 0;
-      for (int64_t j = 0; j < s.S; ++j) {
-        const double gv = static_cast<double>(gr[j]);
-        gx += gv * static_cast<double>(xr[j]);
-        gsum += gv;
-      }
-      sw += (gx - mu * gsum) * rs;
+      const Cm mu = static_cast<Cm>(mean[st]);
+      double gsum = 0, gc = 0;
+      stretch_sums<T>(g + (n * s.C + c) * s.S, x + (n * s.C + c) * s.S, nullptr, 1.0, s.S, mu,
+                      &gsum, &gc);
+      sw += gc * static_cast<double>(rstd[st]);
       sb += gsum;
     }
     if (dw) dw[c] = static_cast<T>(sw);
@@ -235,6 +317,7 @@ template <typename T, typename S>
 void norm_backward_impl(const NormParams& p, const Tensor& gt, const Tensor& xt,
                         const Tensor& wt, const Tensor& mt, const Tensor& rt, const Tensor& dxt,
                         const Tensor& dwt, const Tensor& dbt) {
+  using Cm = compute_type_t<T>;
   const Segments s = segments(p, xt);
   const T* g = static_cast<const T*>(gt.data_ptr());
   const T* x = static_cast<const T*>(xt.data_ptr());
@@ -247,38 +330,29 @@ void norm_backward_impl(const NormParams& p, const Tensor& gt, const Tensor& xt,
     T* dx = static_cast<T*>(dxt.data_ptr());
 #pragma omp parallel for if (s.stats * s.count() > kParallelGrain)
     for (int64_t i = 0; i < s.stats; ++i) {
-      const double mu = mean ? static_cast<double>(mean[i]) : 0.0;
+      const Cm mu = mean ? static_cast<Cm>(mean[i]) : Cm(0);
       const double rs = static_cast<double>(rstd[i]);
       // The two means of the formula (zero in eval-mode batch norm, where the statistics
       // do not depend on x).
       double mean_gh = 0, mean_ghx = 0;
       if (!p.use_given_stats) {
-        double sum_gh = 0, sum_ghx = 0;
+        double sum_gh = 0, sum_ghc = 0;
         for_each_stretch(s, i, w, [&](int64_t off, int64_t len, const T* wp, double wc) {
-          for (int64_t j = 0; j < len; ++j) {
-            const double gh = static_cast<double>(g[off + j]) *
-                              (wp ? static_cast<double>(wp[j]) : wc);
-            sum_gh += gh;
-            sum_ghx += gh * (static_cast<double>(x[off + j]) - mu) * rs;
-          }
+          stretch_sums<T>(g + off, x + off, wp, wc, len, mu, &sum_gh, &sum_ghc);
         });
         mean_gh = rms ? 0.0 : sum_gh / n;
-        mean_ghx = sum_ghx / n;
+        mean_ghx = sum_ghc * rs / n;
       }
       for_each_stretch(s, i, w, [&](int64_t off, int64_t len, const T* wp, double wc) {
-        for (int64_t j = 0; j < len; ++j) {
-          const double gh = static_cast<double>(g[off + j]) *
-                            (wp ? static_cast<double>(wp[j]) : wc);
-          const double xhat = (static_cast<double>(x[off + j]) - mu) * rs;
-          dx[off + j] = static_cast<T>(rs * (gh - mean_gh - xhat * mean_ghx));
-        }
+        stretch_dx<T>(g + off, x + off, wp, wc, len, mu, static_cast<Cm>(rs),
+                      static_cast<Cm>(mean_gh), static_cast<Cm>(mean_ghx), dx + off);
       });
     }
   }
   T* dw = dwt.defined() ? static_cast<T*>(dwt.data_ptr()) : nullptr;
   T* db = dbt.defined() ? static_cast<T*>(dbt.data_ptr()) : nullptr;
   if (!dw && !db) return;
-  if (p.kind == NormKind::Layer || p.kind == NormKind::Rms) {
+  if (s.rows()) {
     row_affine_grads<T, S>(s, g, x, mean, rstd, dw, db);
   } else {
     channel_affine_grads<T, S>(p, s, xt.size(0), g, x, mean, rstd, dw, db);

@@ -81,8 +81,10 @@ template <typename C>
 struct Reducer<C, ReduceOp::Max> {
   using Acc = C;
   static Acc init() {
-    if constexpr (std::is_floating_point_v<C>) return -std::numeric_limits<C>::infinity();
-    else return std::numeric_limits<C>::lowest();
+    if constexpr (std::is_floating_point_v<C>)
+      return -std::numeric_limits<C>::infinity();
+    else
+      return std::numeric_limits<C>::lowest();
   }
   static Acc step(Acc a, C x) {
     if constexpr (std::is_floating_point_v<C>) {
@@ -96,8 +98,10 @@ template <typename C>
 struct Reducer<C, ReduceOp::Min> {
   using Acc = C;
   static Acc init() {
-    if constexpr (std::is_floating_point_v<C>) return std::numeric_limits<C>::infinity();
-    else return std::numeric_limits<C>::max();
+    if constexpr (std::is_floating_point_v<C>)
+      return std::numeric_limits<C>::infinity();
+    else
+      return std::numeric_limits<C>::max();
   }
   static Acc step(Acc a, C x) {
     if constexpr (std::is_floating_point_v<C>) {
@@ -287,12 +291,18 @@ void CpuBackend::reduce(ReduceOp op, const Tensor& in, const std::vector<int64_t
   visit_dtype(in.dtype(), reduce_op_name(op), [&](auto tag) {
     using T = typename decltype(tag)::type;
     switch (op) {
-      case ReduceOp::Sum: return reduce_typed<T, ReduceOp::Sum>(*this, in, kept, red, out);
-      case ReduceOp::Prod: return reduce_typed<T, ReduceOp::Prod>(*this, in, kept, red, out);
-      case ReduceOp::Max: return reduce_typed<T, ReduceOp::Max>(*this, in, kept, red, out);
-      case ReduceOp::Min: return reduce_typed<T, ReduceOp::Min>(*this, in, kept, red, out);
-      case ReduceOp::Any: return reduce_typed<T, ReduceOp::Any>(*this, in, kept, red, out);
-      case ReduceOp::All: return reduce_typed<T, ReduceOp::All>(*this, in, kept, red, out);
+      case ReduceOp::Sum:
+        return reduce_typed<T, ReduceOp::Sum>(*this, in, kept, red, out);
+      case ReduceOp::Prod:
+        return reduce_typed<T, ReduceOp::Prod>(*this, in, kept, red, out);
+      case ReduceOp::Max:
+        return reduce_typed<T, ReduceOp::Max>(*this, in, kept, red, out);
+      case ReduceOp::Min:
+        return reduce_typed<T, ReduceOp::Min>(*this, in, kept, red, out);
+      case ReduceOp::Any:
+        return reduce_typed<T, ReduceOp::Any>(*this, in, kept, red, out);
+      case ReduceOp::All:
+        return reduce_typed<T, ReduceOp::All>(*this, in, kept, red, out);
     }
   });
 }

@@ -117,8 +117,10 @@ void softmax_lastdim(const T* in, T* out, int64_t outer, int64_t n, bool log) {
       T* y = out + o * n;
       const C mx = line_max(x, n);
       C* e = nullptr;
-      if constexpr (kSameType) e = log ? ebuf.data() : y;  // softmax keeps exps in place
-      else e = ebuf.data();
+      if constexpr (kSameType)
+        e = log ? ebuf.data() : y;  // softmax keeps exps in place
+      else
+        e = ebuf.data();
       const double sum = exp_and_sum(x, mx, e, n);
       if (log) {
         // (x - max) - log(sum), not x - (max + log(sum)): the latter loses log(sum) when
@@ -164,7 +166,8 @@ void softmax_inner(const T* in, T* out, int64_t outer, int64_t n, int64_t inner,
         if (std::isinf(mx[j]) && mx[j] < 0) mx[j] = 0;
       }
       for (int64_t i = 0; i < n; ++i) {
-        for (int64_t j = 0; j < w; ++j) sum[j] += exp_shifted<C>(static_cast<C>(x[i * inner + j]) - mx[j]);
+        for (int64_t j = 0; j < w; ++j)
+          sum[j] += exp_shifted<C>(static_cast<C>(x[i * inner + j]) - mx[j]);
       }
       for (int64_t j = 0; j < w; ++j) {
         scale[j] = static_cast<C>(log ? std::log(sum[j]) : 1.0 / sum[j]);

@@ -152,6 +152,19 @@ C wrap_mul(C a, C b) {
   }
 }
 
+// c ? a : b. For floats it is done on the bits: both arms are computed anyway, and a float
+// `?:` makes GCC (under its default -ftrapping-math) keep a branch, which stops vectorisation.
+template <typename C>
+[[gnu::always_inline]] inline C select_value(bool c, C a, C b) {
+  if constexpr (std::is_floating_point_v<C>) {
+    using U = std::conditional_t<sizeof(C) == 4, uint32_t, uint64_t>;
+    const U m = U(0) - static_cast<U>(c);
+    return std::bit_cast<C>((std::bit_cast<U>(a) & m) | (std::bit_cast<U>(b) & ~m));
+  } else {
+    return c ? a : b;
+  }
+}
+
 // ---- 16-bit floats, a block at a time ----
 //
 // Converting Half/BFloat16 element by element through their scalar conversions keeps the
@@ -176,6 +189,7 @@ inline void widen_contiguous(const Half* in, float* out, int64_t n) {
 }
 
 inline void widen_contiguous(const BFloat16* in, float* out, int64_t n) {
+#pragma omp simd
   for (int64_t i = 0; i < n; ++i) out[i] = std::bit_cast<float>(static_cast<uint32_t>(in[i].bits) << 16);
 }
 
@@ -194,6 +208,7 @@ inline void narrow_contiguous(const float* in, BFloat16* out, int64_t n) {
   // Round to nearest even on the upper 16 bits; NaN stays a (quiet) NaN. Branch-free so the
   // loop vectorises.
   uint16_t* o = reinterpret_cast<uint16_t*>(out);
+#pragma omp simd
   for (int64_t i = 0; i < n; ++i) {
     const uint32_t x = std::bit_cast<uint32_t>(in[i]);
     const uint32_t rounded = (x + 0x7fffu + ((x >> 16) & 1u)) >> 16;
@@ -246,10 +261,39 @@ void store_block(const R* src, char* dst, int64_t stride, int64_t m) {
 }
 
 // ---- elementwise maps ----
+//
+// The innermost loops live in small [[gnu::flatten]] functions, so the op's lambda and the
+// math it calls are inlined into the loop however large the calling kernel is (GCC would
+// otherwise leave a call in some instantiations, which stops vectorisation), and carry
+// `omp simd` so the cost model cannot decline a loop it has fully inlined.
+
+// o[i] = f(a[i]) over contiguous arrays; `a` may be a stride-0 broadcast (a_stride 0).
+template <typename Out, typename In, typename C, typename F>
+[[gnu::flatten]] void apply_unary(Out* o, const In* a, int64_t n, const F& f) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(static_cast<C>(a[i])));
+}
+
+enum class Operands { Both, ScalarB, ScalarA };
+
+template <Operands kind, typename Out, typename In, typename C, typename F>
+[[gnu::flatten]] void apply_binary(Out* o, const In* x, const In* y, int64_t n, const F& f) {
+  if constexpr (kind == Operands::Both) {
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(static_cast<C>(x[i]), static_cast<C>(y[i])));
+  } else if constexpr (kind == Operands::ScalarB) {
+    const C yv = static_cast<C>(*y);
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(static_cast<C>(x[i]), yv));
+  } else {
+    const C xv = static_cast<C>(*x);
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(xv, static_cast<C>(y[i])));
+  }
+}
 
 // out[i] = f(in[i]) with In/Out the storage types; f works on compute types. 16-bit floats
-// go through float blocks; other types run straight loops, split by stride pattern so the
-// compiler vectorises the contiguous one.
+// go through float blocks; other types run straight loops, split by stride pattern.
 template <typename In, typename Out, typename F>
 void map_unary(const Tensor& in, const Tensor& out, F f) {
   using C = compute_type_t<In>;
@@ -262,16 +306,14 @@ void map_unary(const Tensor& in, const Tensor& out, F f) {
       for (int64_t i0 = 0; i0 < n; i0 += kConvertBlock) {
         const int64_t m = std::min(kConvertBlock, n - i0);
         load_block<In>(p[1] + i0 * s[1], s[1], x, m);
-        for (int64_t j = 0; j < m; ++j) r[j] = f(x[j]);
+        apply_unary<R, C, C>(r, x, m, f);
         store_block<Out>(r, p[0] + i0 * s[0], s[0], m);
       }
     });
   } else {
     loop.for_each([&](char* const* p, const int64_t* s, int64_t n) {
-      Out* o = reinterpret_cast<Out*>(p[0]);
-      const In* a = reinterpret_cast<const In*>(p[1]);
       if (s[0] == sizeof(Out) && s[1] == sizeof(In)) {
-        for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(static_cast<C>(a[i])));
+        apply_unary<Out, In, C>(reinterpret_cast<Out*>(p[0]), reinterpret_cast<const In*>(p[1]), n, f);
       } else {
         for (int64_t i = 0; i < n; ++i) {
           *reinterpret_cast<Out*>(p[0] + i * s[0]) =
@@ -283,7 +325,7 @@ void map_unary(const Tensor& in, const Tensor& out, F f) {
 }
 
 // out[i] = f(a[i], b[i]); separate loops for the contiguous and scalar-broadcast cases so
-// the compiler vectorises each; 16-bit floats through float blocks as in map_unary.
+// each vectorises; 16-bit floats through float blocks as in map_unary.
 template <typename In, typename Out, typename F>
 void map_binary(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
   using C = compute_type_t<In>;
@@ -298,7 +340,7 @@ void map_binary(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
         const int64_t m = std::min(kConvertBlock, n - i0);
         load_block<In>(p[1] + i0 * s[1], s[1], x, m);
         load_block<In>(p[2] + i0 * s[2], s[2], y, m);
-        for (int64_t j = 0; j < m; ++j) r[j] = f(x[j], y[j]);
+        apply_binary<Operands::Both, R, C, C>(r, x, y, m, f);
         store_block<Out>(r, p[0] + i0 * s[0], s[0], m);
       }
     });
@@ -310,13 +352,11 @@ void map_binary(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
     const In* y = reinterpret_cast<const In*>(p[2]);
     constexpr int64_t so = sizeof(Out), si = sizeof(In);
     if (s[0] == so && s[1] == si && s[2] == si) {
-      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(C(x[i]), C(y[i])));
+      apply_binary<Operands::Both, Out, In, C>(o, x, y, n, f);
     } else if (s[0] == so && s[1] == si && s[2] == 0) {
-      const C yv = C(*y);
-      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(C(x[i]), yv));
+      apply_binary<Operands::ScalarB, Out, In, C>(o, x, y, n, f);
     } else if (s[0] == so && s[1] == 0 && s[2] == si) {
-      const C xv = C(*x);
-      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(xv, C(y[i])));
+      apply_binary<Operands::ScalarA, Out, In, C>(o, x, y, n, f);
     } else {
       for (int64_t i = 0; i < n; ++i) {
         *reinterpret_cast<Out*>(p[0] + i * s[0]) =

@@ -3,9 +3,29 @@ from deepseek.nn.modules.module import Module  # noqa: F401
 from deepseek.nn.modules.container import (  # noqa: F401
     Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict,
 )
-from deepseek.nn.modules.linear import Identity, Linear  # noqa: F401
+from deepseek.nn.modules.linear import (  # noqa: F401
+    Identity, Linear, NonDynamicallyQuantizableLinear,
+)
 from deepseek.nn.modules.flatten import Flatten, Unflatten  # noqa: F401
 from deepseek.nn.modules.activation import (  # noqa: F401
-    ReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax,
+    ReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax, MultiheadAttention,
 )
-from deepseek.nn.modules.loss import L1Loss, MSELoss  # noqa: F401
+from deepseek.nn.modules.loss import (  # noqa: F401
+    L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, NLLLoss, CrossEntropyLoss, BCELoss,
+    BCEWithLogitsLoss,
+)
+from deepseek.nn.modules.conv import Conv1d, Conv2d  # noqa: F401
+from deepseek.nn.modules.pooling import (  # noqa: F401
+    MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+)
+from deepseek.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d  # noqa: F401
+from deepseek.nn.modules.normalization import LayerNorm, RMSNorm, GroupNorm  # noqa: F401
+from deepseek.nn.modules.sparse import Embedding  # noqa: F401
+from deepseek.nn.modules.dropout import Dropout, Dropout1d, Dropout2d, Dropout3d  # noqa: F401
+from deepseek.nn.modules.rnn import (  # noqa: F401
+    RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell,
+)
+from deepseek.nn.modules.transformer import (  # noqa: F401
+    TransformerEncoder, TransformerEncoderLayer,
+)
