@@ -17,6 +17,8 @@ PACKAGES=(
   libfmt-dev libfmt9
   nlohmann-json3-dev
   libgtest-dev
+  # src/data reads gzip'd IDX files; the device image may lack the zlib headers.
+  zlib1g-dev
 )
 
 mkdir -p "$DEST"

@@ -22,7 +22,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build ccache
   # libdnnl-dev's CMake config requires OpenCL, which Debian leaves to a Recommends.
   libdnnl-dev ocl-icd-opencl-dev
-  libspdlog-dev libfmt-dev nlohmann-json3-dev
+  libspdlog-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
   pybind11-dev libgtest-dev libbenchmark-dev
   python3-dev python3-numpy python3-pytest python3-torch python3-pip
   # Without it torch's matmul runs the reference BLAS, which makes parity tests crawl.

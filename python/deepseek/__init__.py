@@ -36,6 +36,8 @@ from deepseek._factories import (  # noqa: F401
     tensor, as_tensor, empty, zeros, ones, full, arange, rand, randn, randint,
     empty_like, zeros_like, ones_like, full_like, rand_like, randn_like, randint_like,
     scalar_tensor, is_tensor, is_floating_point, numel,
+    FloatTensor, DoubleTensor, HalfTensor, BFloat16Tensor, LongTensor, IntTensor, ShortTensor,
+    CharTensor, ByteTensor, BoolTensor,
 )
 from deepseek.autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: F401
 from deepseek import autograd  # noqa: F401

@@ -3,6 +3,7 @@ import builtins
 
 from deepseek import _C
 from deepseek._C import Tensor
+from deepseek._size import Size
 
 
 def _size(args, kwargs_size):
@@ -137,3 +138,50 @@ def is_floating_point(input):
 
 def numel(input):
     return input.numel()
+
+
+# ---- legacy typed constructors: torch.FloatTensor(2, 3), torch.LongTensor([1, 2]) ----
+
+class _LegacyTensorType(type):
+    """torch.FloatTensor and friends: calling one builds a tensor of its dtype (sizes or
+    data, as PyTorch accepts), and isinstance(t, FloatTensor) checks a CPU tensor's dtype."""
+
+    def __call__(cls, *args, device=None):
+        if not args:
+            return empty(0, dtype=cls.dtype, device=device)
+        if len(args) == 1 and not isinstance(args[0], (builtins.int, Size)):
+            return tensor(args[0], dtype=cls.dtype, device=device)
+        return empty(*args, dtype=cls.dtype, device=device)
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype and obj.device.type == "cpu"
+
+    def __repr__(cls):
+        return f"<class 'deepseek.{cls.__name__}'>"
+
+
+LEGACY_TYPE_NAMES = {
+    _C.float32: "FloatTensor", _C.float64: "DoubleTensor", _C.float16: "HalfTensor",
+    _C.bfloat16: "BFloat16Tensor", _C.int64: "LongTensor", _C.int32: "IntTensor",
+    _C.int16: "ShortTensor", _C.int8: "CharTensor", _C.uint8: "ByteTensor", _C.bool: "BoolTensor",
+}
+_LEGACY_TYPES = {name: _LegacyTensorType(name, (), {"dtype": dtype})
+                 for dtype, name in LEGACY_TYPE_NAMES.items()}
+FloatTensor = _LEGACY_TYPES["FloatTensor"]
+DoubleTensor = _LEGACY_TYPES["DoubleTensor"]
+HalfTensor = _LEGACY_TYPES["HalfTensor"]
+BFloat16Tensor = _LEGACY_TYPES["BFloat16Tensor"]
+LongTensor = _LEGACY_TYPES["LongTensor"]
+IntTensor = _LEGACY_TYPES["IntTensor"]
+ShortTensor = _LEGACY_TYPES["ShortTensor"]
+CharTensor = _LEGACY_TYPES["CharTensor"]
+ByteTensor = _LEGACY_TYPES["ByteTensor"]
+BoolTensor = _LEGACY_TYPES["BoolTensor"]
+
+
+def legacy_type_dtype(name):
+    """'torch.cuda.FloatTensor' / 'FloatTensor' -> (float32, is_cuda); ValueError otherwise."""
+    short = name.rsplit(".", 1)[-1]
+    if short not in _LEGACY_TYPES:
+        raise ValueError(f"invalid type: '{name}'")
+    return _LEGACY_TYPES[short].dtype, ".cuda." in name

@@ -122,6 +122,21 @@ def type_as(self, other):
     return self.to(other.dtype)
 
 
+def _type(self, dtype=None, non_blocking=False, **kwargs):
+    """x.type() -> 'torch.FloatTensor' (PyTorch's names, which scripts compare against);
+    x.type(deepseek.int64), x.type('torch.DoubleTensor') or x.type(deepseek.LongTensor) cast."""
+    from deepseek import _factories
+    if dtype is None:
+        prefix = "torch.cuda." if self.is_cuda else "torch."
+        return prefix + _factories.LEGACY_TYPE_NAMES[self.dtype]
+    if isinstance(dtype, str):
+        target, cuda_type = _factories.legacy_type_dtype(dtype)
+        return self.to(device="cuda" if cuda_type else "cpu", dtype=target)
+    if isinstance(dtype, _factories._LegacyTensorType):
+        return self.to(dtype.dtype)
+    return self.to(dtype)
+
+
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     from deepseek._factories import tensor
     return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
@@ -253,6 +268,7 @@ for _name, _fn in {
     "byte": _cast(_C.uint8),
     "char": _cast(_C.int8),
     "type_as": type_as,
+    "type": _type,
     "new_tensor": new_tensor,
     "new_zeros": _new_factory("zeros"),
     "new_ones": _new_factory("ones"),

@@ -204,13 +204,11 @@ ClassLoss class_index_loss(const Tensor& logp, const ClassTarget& ct, const Tens
 
 // d(loss)/d(logits). The loss is -sum(Q * log_softmax(x)) with the target mass
 // Q = a_n at the target class + b_n * w_c (label smoothing), a and b scaled by the incoming
-// gradient and the reduction; its gradient is softmax(x) * rowsum(Q) - Q. First order:
-// softmax from the saved log-probabilities and the target column subtracted in place (a
-// few passes over [N, C]). Under create_graph the same formula runs in differentiable ops
-// of the saved logits, so the loss is twice differentiable.
+// gradient and the reduction; its gradient is softmax(x) * rowsum(Q) - Q, in
+// differentiable ops of the saved logits (so the loss is twice differentiable). First order,
+// the target column is subtracted in place: a few passes over [N, C] in all.
 Tensor cross_entropy_backward(const Tensor& grad, const TensorList& saved, const ClassTarget& ct) {
-  const Tensor &x = saved[0], &logp = saved[1], &t = saved[2], &wt = saved[3], &kept = saved[4],
-               &w = saved[5];
+  const Tensor &x = saved[0], &t = saved[1], &wt = saved[2], &kept = saved[3], &w = saved[4];
   const bool graph = autograd::GradMode::is_enabled();
   const int64_t C = x.size(1);
   const double eps = ct.label_smoothing;
@@ -222,7 +220,7 @@ Tensor cross_entropy_backward(const Tensor& grad, const TensorList& saved, const
     Tensor total_w = w.defined() ? sum(w) : num(static_cast<double>(C));
     rowsum = add(a, mul(b, total_w));
   }
-  Tensor p = graph ? softmax(x, 1) : exp(logp);
+  Tensor p = softmax(x, 1);  // part of the graph under create_graph
   Tensor gx = mul(p, unsqueeze(rowsum, 1));
   if (b.defined()) {
     gx = sub(gx, w.defined() ? mul(unsqueeze(b, 1), reshape(w, class_dim_shape(x)))
@@ -275,8 +273,8 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
   const int64_t C = b.input.size(1);
   check_class_weight(op, weight, C);
   Tensor w = weight.defined() ? weight.to(input.dtype()) : weight;
-  Tensor logp = log_softmax(b.input, 1);  // recorded only where the composite path needs it
   if (probabilities) {
+    Tensor logp = log_softmax(b.input, 1);
     Tensor y = b.target.to(input.dtype());
     if (label_smoothing > 0) y = add(mul(y, num(1 - label_smoothing)), num(label_smoothing / C));
     Tensor prod = mul(logp, y);
@@ -289,19 +287,22 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
   }
   Tensor t = checked_class_target(op, b.input, b.target, ignore_index);
   const ClassTarget ct{t, ignore_index, label_smoothing, reduction};
-  if (!autograd::needs_grad({b.input}) || (w.defined() && w.requires_grad())) {
-    return unbatch(class_index_loss(logp, ct, w).loss, b.unbatched, reduction);
+  if (w.defined() && w.requires_grad()) {  // a gradient for the class weights: compose
+    return unbatch(class_index_loss(log_softmax(b.input, 1), ct, w).loss, b.unbatched,
+                   reduction);
   }
-  // The usual case: our own node on the logits, whose first-order backward takes a few
-  // passes over [N, C] instead of log_softmax's and gather's backward chains.
+  // Our own node on the logits, whose backward takes a few passes over [N, C] instead of
+  // log_softmax's and gather's backward chains. It saves the logits (as much memory as
+  // log_softmax's saved output) and recomputes the softmax from them.
   ClassLoss cl;
   {
     autograd::NoGradGuard no_grad;
-    cl = class_index_loss(logp.detach(), ct, w);
+    cl = class_index_loss(log_softmax(b.input, 1), ct, w);
   }
+  if (!autograd::needs_grad({b.input})) return unbatch(cl.loss, b.unbatched, reduction);
   autograd::record("CrossEntropyLossBackward0", {b.input}, {cl.loss},
-                   {save(b.input), save(logp.detach()), save(cl.safe_target),
-                    save(cl.target_weight), save(cl.kept), save(w)},
+                   {save(b.input), save(cl.safe_target), save(cl.target_weight), save(cl.kept),
+                    save(w)},
                    [ct](const BackwardArgs& g) -> TensorList {
                      return {cross_entropy_backward(g.grad(), g.saved, ct)};
                    });

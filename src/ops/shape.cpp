@@ -109,6 +109,17 @@ Tensor embed_in_zeros(const Tensor& g, const Shape& base_shape, const Shape& siz
   return out;
 }
 
+// Product of sizes for a view's shape; RuntimeError (PyTorch's wording) on int64 overflow,
+// which a view could otherwise carry without ever allocating.
+int64_t checked_numel(const Shape& shape, const char* op) {
+  int64_t n = 1;
+  for (int64_t s : shape) {
+    DS_CHECK(!__builtin_mul_overflow(n, s, &n), RuntimeError,
+             "{}: numel: integer multiplication overflow for sizes {}", op, shape_str(shape));
+  }
+  return n;
+}
+
 // Geometry of x.slice(...) in the contiguous layout of x's shape (where gradients live).
 struct SliceGeometry {
   Shape sizes;
@@ -255,6 +266,9 @@ Tensor expand(const Tensor& x, const Shape& shape_in) {
       continue;
     }
     const int64_t have = x.size(xi);
+    DS_CHECK(want >= -1, RuntimeError,
+             "expand: the expanded size of the tensor ({}) must be non-negative (dimension {})",
+             want, i);
     if (want == -1 || want == have) {
       shape[i] = have;
       strides[i] = x.stride(xi);
@@ -267,6 +281,7 @@ Tensor expand(const Tensor& x, const Shape& shape_in) {
       strides[i] = 0;
     }
   }
+  checked_numel(shape, "expand");
   const Shape in_shape = x.sizes();
   return view_op(x, shape, strides, x.storage_offset(), "ExpandBackward0",
                  [in_shape](const Tensor& g) { return sum_to(g, in_shape); });
@@ -375,8 +390,13 @@ Tensor as_strided(const Tensor& x, const Shape& sizes, const Strides& strides,
              "as_strided: negative size or stride in {} / {}", shape_str(sizes),
              shape_str(strides));
     if (sizes[i] == 0) max_index = -1;
-    if (max_index >= 0) max_index += (sizes[i] - 1) * strides[i];
+    int64_t reach = 0;
+    DS_CHECK(max_index < 0 || (!__builtin_mul_overflow(sizes[i] - 1, strides[i], &reach) &&
+                               !__builtin_add_overflow(max_index, reach, &max_index)),
+             RuntimeError, "as_strided: sizes {} with strides {} overflow int64", shape_str(sizes),
+             shape_str(strides));
   }
+  checked_numel(sizes, "as_strided");
   const int64_t storage_numel =
       static_cast<int64_t>(x.impl()->storage->nbytes() / x.element_size());
   DS_CHECK(max_index < storage_numel, RuntimeError,
@@ -572,8 +592,12 @@ Tensor repeat(const Tensor& x, const Shape& repeats) {
     unsq.push_back(padded[i]);
     expd.push_back(repeats[i]);
     expd.push_back(padded[i]);
-    final_shape.push_back(repeats[i] * padded[i]);
+    int64_t n = 0;
+    DS_CHECK(!__builtin_mul_overflow(repeats[i], padded[i], &n), RuntimeError,
+             "repeat: numel: integer multiplication overflow for repeats {}", shape_str(repeats));
+    final_shape.push_back(n);
   }
+  checked_numel(final_shape, "repeat");
   return reshape(expand(reshape(x, unsq), expd), final_shape);
 }
 

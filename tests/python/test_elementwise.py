@@ -152,6 +152,8 @@ def test_unary_special_values():
     assert_close(ds.reciprocal(x), [np.inf, -np.inf, 0, 0, np.nan, -1])
     assert np.signbit(ds.abs(ds.tensor([-0.0])).numpy()[0]) == np.False_  # abs(-0.0) is +0.0
     assert_close(ds.sign(x), [0, 0, 1, -1, 0, -1])  # sign(nan) is 0, as PyTorch
+    r = ds.relu(ds.tensor([float("nan"), -0.0, -1.0, 2.0]))  # as torch: NaN and -0.0 kept
+    assert math.isnan(r[0].item()) and np.signbit(r.numpy()[1]) and r.tolist()[2:] == [0.0, 2.0]
     assert ds.isnan(x).tolist() == [False, False, False, False, True, False]
     assert ds.isinf(x).tolist() == [False, False, True, True, False, False]
 

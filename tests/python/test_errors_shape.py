@@ -8,10 +8,6 @@ import torch
 import deepseek as ds
 
 
-def _x():
-    return ds.zeros(3, 4)
-
-
 # (name, call taking the module (deepseek or torch), exception type, key phrase)
 CASES = [
     ("view non-viewable strides", lambda m: m.zeros(3, 4).t().view(12), RuntimeError,
@@ -30,7 +26,8 @@ CASES = [
      "the unspecified dimension size -1 can be any value and is ambiguous"),
     ("sum dim", lambda m: m.zeros(3, 4).sum(2), IndexError,
      "Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
-    ("transpose dim", lambda m: m.zeros(3, 4).transpose(0, 2), IndexError, "Dimension out of range"),
+    ("transpose dim", lambda m: m.zeros(3, 4).transpose(0, 2), IndexError,
+     "Dimension out of range"),
     ("softmax dim", lambda m: m.zeros(3, 4).softmax(-3), IndexError, "Dimension out of range"),
     ("squeeze dim", lambda m: m.zeros(3, 4).squeeze(2), IndexError, "Dimension out of range"),
     ("unsqueeze dim", lambda m: m.zeros(3, 4).unsqueeze(3), IndexError,
@@ -65,6 +62,13 @@ CASES = [
      "must be greater or equal to the number of dimensions in the tensor"),
     ("expand -1 leading", lambda m: m.zeros(3, 4).expand(-1, -1, 4), RuntimeError,
      "isn't allowed in a leading, non-existing dimension 0"),
+    ("expand negative size", lambda m: m.zeros(1, 3).expand(-2, 3), RuntimeError,
+     "must be non-negative"),
+    ("expand numel overflow", lambda m: m.zeros(1, 3).expand(2**62, 2**62, 3), RuntimeError,
+     "integer multiplication overflow"),
+    ("repeat numel overflow", lambda m: m.zeros(1, 3).repeat(2**62, 2**62), RuntimeError, "overflow"),
+    ("as_strided numel overflow", lambda m: m.zeros(3).as_strided((2**32, 2**32), (0, 0)),
+     RuntimeError, "integer multiplication overflow"),
     ("permute length", lambda m: m.zeros(3, 4).permute(0), RuntimeError,
      "number of dimensions in the tensor input does not match the length of the desired ordering"),
     ("permute duplicate", lambda m: m.zeros(3, 4).permute(0, 0), RuntimeError, "dim"),

@@ -20,13 +20,17 @@ def _is_deepseek(module):
 # ---- MultiheadAttention ----------------------------------------------------------------------
 
 def _padding_mask(batch, source, dtype=bool):
-    """Masks the last key of the first sequence and the first two of the last one."""
+    """Masks the last key of the first sequence and the last two of the last one (key 0 is
+    never masked: a query with every key masked gives NaN in torch but zeros from
+    deepseek's fused attention)."""
     mask = np.zeros((batch, source), dtype=bool)
     mask[0, -1] = True
-    mask[-1, :2] = True
+    mask[-1, -2:] = True
     if dtype is bool:
         return mask
-    return np.where(mask, -np.inf, 0.0).astype(dtype)
+    # A float mask is added to the scores: -inf masks, finite values shift.
+    shift = np.random.default_rng(source).standard_normal(mask.shape)
+    return np.where(mask, -np.inf, shift).astype(dtype)
 
 
 def _attn_mask(length, source, dtype=bool, heads_batch=None):
@@ -83,8 +87,15 @@ def test_multihead_attention_against_torch(ctor, q_shape, k_shape, v_shape, opti
         kwargs = dict(zip(names, masks))
         if "attn_mask" in kwargs and kwargs["attn_mask"].dtype != lib.bool:
             kwargs["attn_mask"] = kwargs["attn_mask"].to(q.dtype)
-        if "key_padding_mask" in kwargs and kwargs["key_padding_mask"].dtype != lib.bool:
-            kwargs["key_padding_mask"] = kwargs["key_padding_mask"].to(q.dtype)
+        padding = kwargs.get("key_padding_mask")
+        if padding is not None and padding.dtype != lib.bool:
+            padding = kwargs["key_padding_mask"] = padding.to(q.dtype)
+            if lib is torch:  # torch 1.13 has no float key_padding_mask: fold it in
+                heads, batch, source = mod.num_heads, padding.shape[0], padding.shape[1]
+                folded = padding.view(batch, 1, 1, source).expand(-1, heads, -1, -1)
+                folded = folded.reshape(batch * heads, 1, source)
+                kwargs["attn_mask"] = folded + kwargs.get("attn_mask", 0)
+                del kwargs["key_padding_mask"]
         out, weights = mod(q, k, v, **kwargs, **flags)
         assert (weights is None) == (flags.get("need_weights", True) is False)
         return out, weights

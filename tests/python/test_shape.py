@@ -35,7 +35,8 @@ def _strides_like_torch(got, ref):
 
 # ---- views ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("shape", [(6, 4), (24,), (-1,), (2, -1, 2), (4, 3, 2), (1, 24, 1), (2, 3, 4)])
+@pytest.mark.parametrize("shape", [(6, 4), (24,), (-1,), (2, -1, 2), (4, 3, 2), (1, 24, 1),
+                                   (2, 3, 4)])
 def test_view_and_reshape(shape):
     a = _base()
     x = ds.tensor(a)

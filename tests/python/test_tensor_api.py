@@ -131,3 +131,23 @@ def test_new_factories_follow_self():
     assert x.new_full((2,), 7).tolist() == [7.0, 7.0]
     assert x.new_tensor([1, 2]).dtype == ds.float64
     assert x.new_empty(4).shape == (4,)
+
+
+def test_type_and_legacy_typed_constructors():
+    x = ds.tensor([1.5, 2.5])
+    assert x.type() == "torch.FloatTensor" == torch.tensor([1.5]).type()
+    assert ds.tensor([1]).type() == "torch.LongTensor"
+    assert x.type(ds.int64).tolist() == [1, 2]
+    assert x.type("torch.DoubleTensor").dtype == ds.float64
+    assert x.type(ds.IntTensor).dtype == ds.int32
+    with pytest.raises(ValueError, match="invalid type"):
+        x.type("torch.NopeTensor")
+    z = ds.LongTensor(6).zero_().view(-1, 2)
+    assert z.dtype == ds.int64 and z.shape == (3, 2) and z.sum().item() == 0
+    assert ds.FloatTensor([1, 2]).tolist() == [1.0, 2.0]
+    assert ds.FloatTensor(2, 3).shape == (2, 3)
+    assert ds.DoubleTensor(ds.Size([4])).shape == (4,)
+    assert ds.ByteTensor([1, 2]).dtype == ds.uint8
+    assert ds.BoolTensor().shape == (0,)
+    assert isinstance(ds.ones(2), ds.FloatTensor)
+    assert not isinstance(ds.ones(2), ds.LongTensor)

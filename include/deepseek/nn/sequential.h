@@ -8,8 +8,8 @@
 //
 // Every child must be a UnaryModule (one tensor in, one out); anything else is a TypeError
 // when it is added. Add layers with push_back (register_module would name a child without
-// putting it in the chain). A lone Sequential
-// argument is the move constructor; nest a Sequential among other layers or as a shared_ptr.
+// putting it in the chain). A lone Sequential argument is the move constructor; nest a
+// Sequential among other layers or as a shared_ptr.
 #pragma once
 
 #include <concepts>
