@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Train an MLP classifier on Fashion-MNIST, written as an ordinary PyTorch script.
 
-nn.Sequential model, DataLoader over the FashionMNIST dataset, CrossEntropyLoss and Adam
-(or SGD with momentum): the code is what a PyTorch user would write, with
-`import deepseek as torch`. Two epochs reach about 0.86 test accuracy.
+nn.Sequential model, DataLoader over the FashionMNIST dataset, CrossEntropyLoss, Adam (or
+SGD with momentum) and a per-step cosine learning-rate decay: the code is what a PyTorch
+user would write, with `import deepseek as torch`. Two epochs reach about 0.87 test accuracy.
 
 Data: Debian's fashion-mnist package (/usr/share/datasets/fashion-mnist). Without it (or
 with --synthetic) a deterministic synthetic stand-in of the same shape is used, and the
@@ -76,7 +76,8 @@ def parse_args():
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--optimizer", choices=["adam", "sgd"], default="adam")
     parser.add_argument("--lr", type=float, default=None,
-                        help="learning rate (default 1e-3 for Adam, 0.05 for SGD)")
+                        help="peak learning rate, decayed by a cosine schedule "
+                        "(default 2e-3 for Adam, 0.05 for SGD)")
     parser.add_argument("--hidden", type=int, nargs="+", default=[512, 256])
     parser.add_argument("--num-workers", type=int, default=0)
     parser.add_argument("--max-steps", type=int, default=None,
@@ -107,9 +108,13 @@ def main():
 
     criterion = nn.CrossEntropyLoss()
     if args.optimizer == "adam":
-        optimizer = torch.optim.Adam(model.parameters(), lr=args.lr or 1e-3)
+        optimizer = torch.optim.Adam(model.parameters(), lr=args.lr or 2e-3)
     else:
         optimizer = torch.optim.SGD(model.parameters(), lr=args.lr or 0.05, momentum=0.9)
+    total_steps = args.epochs * len(train_loader)
+    if args.max_steps:
+        total_steps = min(total_steps, args.max_steps)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total_steps)
 
     step, start = 0, time.perf_counter()
     for epoch in range(1, args.epochs + 1):
@@ -121,11 +126,12 @@ def main():
             loss = criterion(model(images), labels)
             loss.backward()
             optimizer.step()
+            scheduler.step()
+            step += 1
             running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
             bar.set_postfix(loss=running)
-            step += 1
-            if step == 1 or (args.max_steps and step == args.max_steps):
-                print(f"step {step} loss {loss.item():.4f}", flush=True)
+            if step == 1 or step == args.max_steps:
+                bar.write(f"step {step} loss {loss.item():.4f}")
             if args.max_steps and step >= args.max_steps:
                 break
         accuracy = evaluate(model, test_loader)
@@ -134,8 +140,9 @@ def main():
         if args.max_steps and step >= args.max_steps:
             break
 
-    print(f"final test accuracy ({dataset_name}): {accuracy:.4f} "
-          f"in {time.perf_counter() - start:.1f} s")
+    seconds = time.perf_counter() - start
+    print(f"final test accuracy ({dataset_name}): {accuracy:.4f} in {seconds:.1f} s "
+          f"({step} steps, {step * args.batch_size / seconds:.0f} images/s)")
     # The bar is for full runs at the default length or longer.
     if args.max_steps is None and args.epochs >= 2 and accuracy < MIN_ACCURACY[dataset_name]:
         print(f"FAILED: expected at least {MIN_ACCURACY[dataset_name]:.2f}", file=sys.stderr)

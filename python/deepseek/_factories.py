@@ -104,7 +104,8 @@ def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_for
     return _like(_C._ones, input, dtype, device, requires_grad)
 
 
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
+              memory_format=None):
     return _C._full(list(input.shape), fill_value, dtype or input.dtype,
                     _device(device) or input.device, requires_grad)
 

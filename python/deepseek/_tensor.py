@@ -86,8 +86,8 @@ def register_post_accumulate_grad_hook(self, hook):
 
 def _bool(self):
     if self.numel() != 1:
-        raise RuntimeError(
-            f"Boolean value of Tensor with more than one value is ambiguous (shape {list(self.shape)})")
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous "
+                           f"(shape {list(self.shape)})")
     return builtins.bool(self.item())
 
 
@@ -175,7 +175,9 @@ def cpu(self):
 
 
 def cuda(self, device=None, non_blocking=False):
-    return self.to(_C.device("cuda", device or 0) if not isinstance(device, (str, _C.device)) else device)
+    if not isinstance(device, (str, _C.device)):
+        device = _C.device("cuda", device or 0)
+    return self.to(device)
 
 
 def _format(self, spec):
@@ -283,6 +285,10 @@ for _name, _fn in {
     setattr(Tensor, _name, _fn)
 
 Tensor.__array_priority__ = 1000  # numpy defers `ndarray op tensor` to Tensor's operators
-Tensor.data = property(lambda self: self.detach(),
-                       lambda self, value: self.detach().copy_(value) if value.shape == self.shape
-                       else (_ for _ in ()).throw(RuntimeError("data assignment with a different shape is not supported")))
+def _set_data(self, value):
+    if value.shape != self.shape:
+        raise RuntimeError("data assignment with a different shape is not supported")
+    self.detach().copy_(value)
+
+
+Tensor.data = property(lambda self: self.detach(), _set_data)

@@ -10,7 +10,7 @@ namespace deepseek::python {
 namespace {
 std::array<py::object, kNumDTypes>& dtype_objects() {
   static auto* objects = new std::array<py::object, kNumDTypes>();  // never destroyed: lives
-  return *objects;                                                   // as long as the module
+  return *objects;                                                  // as long as the module
 }
 }  // namespace
 
@@ -18,15 +18,17 @@ py::object dtype_object(DType dtype) { return dtype_objects()[static_cast<int>(d
 
 void bind_dtype_device(py::module_& m) {
   py::class_<PyDType>(m, "dtype")
-      .def_property_readonly("is_floating_point", [](const PyDType& d) { return is_floating(d.dtype); })
-      .def_property_readonly("is_signed", [](const PyDType& d) {
-        return d.dtype != DType::Bool && d.dtype != DType::UInt8;
-      })
+      .def_property_readonly("is_floating_point",
+                             [](const PyDType& d) { return is_floating(d.dtype); })
+      .def_property_readonly(
+          "is_signed",
+          [](const PyDType& d) { return d.dtype != DType::Bool && d.dtype != DType::UInt8; })
       .def_property_readonly("itemsize", [](const PyDType& d) { return itemsize(d.dtype); })
-      .def("__repr__", [](const PyDType& d) { return std::string("deepseek.") + dtype_name(d.dtype); })
+      .def("__repr__",
+           [](const PyDType& d) { return std::string("deepseek.") + dtype_name(d.dtype); })
       .def("__reduce__", [](const PyDType& d) { return std::string(dtype_name(d.dtype)); });
-  const DType all[] = {DType::Bool,    DType::UInt8,    DType::Int8,    DType::Int16,
-                       DType::Int32,   DType::Int64,    DType::Float16, DType::BFloat16,
+  const DType all[] = {DType::Bool,    DType::UInt8,  DType::Int8,    DType::Int16,
+                       DType::Int32,   DType::Int64,  DType::Float16, DType::BFloat16,
                        DType::Float32, DType::Float64};
   for (DType d : all) {
     py::object obj = py::cast(PyDType{d}, py::return_value_policy::move);
@@ -54,16 +56,19 @@ void bind_dtype_device(py::module_& m) {
            }),
            py::arg("type"), py::arg("index"))
       .def(py::init([](const Device& d) { return d; }))
-      .def_property_readonly("type", [](const Device& d) { return std::string(device_type_name(d.type)); })
-      .def_property_readonly("index", [](const Device& d) -> py::object {
-        if (d.is_cpu()) return py::none();
-        return py::int_(d.index);
-      })
-      .def("__eq__", [](const Device& a, py::object b) {
-        if (py::isinstance<Device>(b)) return a == b.cast<Device>();
-        if (py::isinstance<py::str>(b)) return a == Device(b.cast<std::string>());
-        return false;
-      })
+      .def_property_readonly("type",
+                             [](const Device& d) { return std::string(device_type_name(d.type)); })
+      .def_property_readonly("index",
+                             [](const Device& d) -> py::object {
+                               if (d.is_cpu()) return py::none();
+                               return py::int_(d.index);
+                             })
+      .def("__eq__",
+           [](const Device& a, py::object b) {
+             if (py::isinstance<Device>(b)) return a == b.cast<Device>();
+             if (py::isinstance<py::str>(b)) return a == Device(b.cast<std::string>());
+             return false;
+           })
       .def("__hash__", [](const Device& d) { return std::hash<Device>()(d); })
       .def("__str__", [](const Device& d) { return d.str(); })
       .def("__repr__", [](const Device& d) {
@@ -72,7 +77,8 @@ void bind_dtype_device(py::module_& m) {
       });
   py::implicitly_convertible<py::str, Device>();
 
-  m.def("manual_seed", [](uint64_t seed) { manual_seed(seed); }, py::arg("seed"));
+  m.def(
+      "manual_seed", [](uint64_t seed) { manual_seed(seed); }, py::arg("seed"));
   m.def("initial_seed", [] { return default_generator().initial_seed(); });
   m.def("_cuda_device_count", [] {
     return has_backend(DeviceType::CUDA) ? backend_for(DeviceType::CUDA).device_count() : 0;

@@ -24,12 +24,14 @@ void def_binary(py::module_& m, TensorClass& cls, const char* name, Fn fn) {
   m.def(name, [fn, name](py::handle a, py::handle b) {
     return fn(operand_or_throw(a, name), operand_or_throw(b, name));
   });
-  cls.def(name, [fn, name](const Tensor& a, py::handle b) { return fn(a, operand_or_throw(b, name)); });
+  cls.def(name,
+          [fn, name](const Tensor& a, py::handle b) { return fn(a, operand_or_throw(b, name)); });
 }
 
 template <typename Fn>
 void def_unary(py::module_& m, TensorClass& cls, const char* name, Fn fn) {
-  m.def(name, [fn](const Tensor& x) { return fn(x); }, py::arg("input"));
+  m.def(
+      name, [fn](const Tensor& x) { return fn(x); }, py::arg("input"));
   cls.def(name, [fn](const Tensor& x) { return fn(x); });
 }
 
@@ -59,14 +61,23 @@ Tensor bitwise(BinaryOp logical, const char* kernel, const Tensor& a, const Tens
            "only bool tensors are supported",
            kernel, dtype_name(a.dtype()), dtype_name(b.dtype()));
   switch (logical) {
-    case BinaryOp::LogicalAnd: return logical_and(a, b);
-    case BinaryOp::LogicalOr: return logical_or(a, b);
-    default: return logical_xor(a, b);
+    case BinaryOp::LogicalAnd:
+      return logical_and(a, b);
+    case BinaryOp::LogicalOr:
+      return logical_or(a, b);
+    default:
+      return logical_xor(a, b);
   }
 }
-Tensor bitwise_and(const Tensor& a, const Tensor& b) { return bitwise(BinaryOp::LogicalAnd, "bitwise_and_cpu", a, b); }
-Tensor bitwise_or(const Tensor& a, const Tensor& b) { return bitwise(BinaryOp::LogicalOr, "bitwise_or_cpu", a, b); }
-Tensor bitwise_xor(const Tensor& a, const Tensor& b) { return bitwise(BinaryOp::LogicalXor, "bitwise_xor_cpu", a, b); }
+Tensor bitwise_and(const Tensor& a, const Tensor& b) {
+  return bitwise(BinaryOp::LogicalAnd, "bitwise_and_cpu", a, b);
+}
+Tensor bitwise_or(const Tensor& a, const Tensor& b) {
+  return bitwise(BinaryOp::LogicalOr, "bitwise_or_cpu", a, b);
+}
+Tensor bitwise_xor(const Tensor& a, const Tensor& b) {
+  return bitwise(BinaryOp::LogicalXor, "bitwise_xor_cpu", a, b);
+}
 Tensor bitwise_not(const Tensor& a) {
   if (is_floating(a.dtype())) throw_not_implemented_for("bitwise_not_cpu", a.dtype());
   DS_CHECK(a.dtype() == DType::Bool, NotImplementedError,
@@ -110,8 +121,8 @@ Tensor round_decimals(const Tensor& x, int64_t decimals) {
 }
 
 void bind_unary(py::module_& m, TensorClass& cls) {
-#define DS_BIND_UNARY(name, fn)                                      \
-  def_unary(m, cls, name, [](const Tensor& x) { return fn(x); });     \
+#define DS_BIND_UNARY(name, fn)                                   \
+  def_unary(m, cls, name, [](const Tensor& x) { return fn(x); }); \
   cls.def(name "_", [](const Tensor& x) { return fn##_(x); })
   DS_BIND_UNARY("neg", neg);
   DS_BIND_UNARY("negative", neg);
@@ -140,56 +151,82 @@ void bind_unary(py::module_& m, TensorClass& cls) {
   def_unary(m, cls, "isnan", [](const Tensor& x) { return isnan(x); });
   def_unary(m, cls, "isinf", [](const Tensor& x) { return isinf(x); });
   def_unary(m, cls, "bitwise_not", [](const Tensor& x) { return bitwise_not(x); });
-  m.def("round", [](const Tensor& x, int64_t decimals) { return round_decimals(x, decimals); },
-        py::arg("input"), py::kw_only(), py::arg("decimals") = 0);
-  cls.def("round", [](const Tensor& x, int64_t decimals) { return round_decimals(x, decimals); },
-          py::kw_only(), py::arg("decimals") = 0);
-  cls.def("round_", [](const Tensor& x, int64_t decimals) {
-    if (decimals == 0) return round_(x);
-    return assign_inplace(x, {}, "round_", [decimals](const TensorList& a) {
-      return round_decimals(a[0], decimals);
-    });
-  }, py::kw_only(), py::arg("decimals") = 0);
-  m.def("gelu", [](const Tensor& x, const std::string& approximate) { return gelu(x, approximate); },
-        py::arg("input"), py::arg("approximate") = "none");
-  cls.def("gelu", [](const Tensor& x, const std::string& approximate) { return gelu(x, approximate); },
-          py::arg("approximate") = "none");
+  m.def(
+      "round", [](const Tensor& x, int64_t decimals) { return round_decimals(x, decimals); },
+      py::arg("input"), py::kw_only(), py::arg("decimals") = 0);
+  cls.def(
+      "round", [](const Tensor& x, int64_t decimals) { return round_decimals(x, decimals); },
+      py::kw_only(), py::arg("decimals") = 0);
+  cls.def(
+      "round_",
+      [](const Tensor& x, int64_t decimals) {
+        if (decimals == 0) return round_(x);
+        return assign_inplace(x, {}, "round_", [decimals](const TensorList& a) {
+          return round_decimals(a[0], decimals);
+        });
+      },
+      py::kw_only(), py::arg("decimals") = 0);
+  m.def(
+      "gelu", [](const Tensor& x, const std::string& approximate) { return gelu(x, approximate); },
+      py::arg("input"), py::arg("approximate") = "none");
+  cls.def(
+      "gelu", [](const Tensor& x, const std::string& approximate) { return gelu(x, approximate); },
+      py::arg("approximate") = "none");
   for (const char* name : {"clamp", "clip"}) {
-    m.def(name, [](const Tensor& x, py::handle lo, py::handle hi) { return clamp_any(x, lo, hi, false); },
-          py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
-    cls.def(name, [](const Tensor& x, py::handle lo, py::handle hi) { return clamp_any(x, lo, hi, false); },
-            py::arg("min") = py::none(), py::arg("max") = py::none());
+    m.def(
+        name,
+        [](const Tensor& x, py::handle lo, py::handle hi) { return clamp_any(x, lo, hi, false); },
+        py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
+    cls.def(
+        name,
+        [](const Tensor& x, py::handle lo, py::handle hi) { return clamp_any(x, lo, hi, false); },
+        py::arg("min") = py::none(), py::arg("max") = py::none());
   }
   for (const char* name : {"clamp_", "clip_"}) {
-    cls.def(name, [](const Tensor& x, py::handle lo, py::handle hi) { return clamp_any(x, lo, hi, true); },
-            py::arg("min") = py::none(), py::arg("max") = py::none());
+    cls.def(
+        name,
+        [](const Tensor& x, py::handle lo, py::handle hi) { return clamp_any(x, lo, hi, true); },
+        py::arg("min") = py::none(), py::arg("max") = py::none());
   }
 }
 
 void bind_binary(py::module_& m, TensorClass& cls) {
   for (const char* name : {"add", "sub", "subtract"}) {
     const bool is_add = name[0] == 'a';
-    m.def(name, [is_add, name](py::handle a, py::handle b, const Scalar& alpha) {
-      Tensor x = operand_or_throw(a, name), y = operand_or_throw(b, name);
-      return is_add ? add(x, y, alpha) : sub(x, y, alpha);
-    }, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
-    cls.def(name, [is_add, name](const Tensor& x, py::handle b, const Scalar& alpha) {
-      Tensor y = operand_or_throw(b, name);
-      return is_add ? add(x, y, alpha) : sub(x, y, alpha);
-    }, py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+    m.def(
+        name,
+        [is_add, name](py::handle a, py::handle b, const Scalar& alpha) {
+          Tensor x = operand_or_throw(a, name), y = operand_or_throw(b, name);
+          return is_add ? add(x, y, alpha) : sub(x, y, alpha);
+        },
+        py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+    cls.def(
+        name,
+        [is_add, name](const Tensor& x, py::handle b, const Scalar& alpha) {
+          Tensor y = operand_or_throw(b, name);
+          return is_add ? add(x, y, alpha) : sub(x, y, alpha);
+        },
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
   }
   def_binary(m, cls, "mul", [](const Tensor& a, const Tensor& b) { return mul(a, b); });
   def_binary(m, cls, "multiply", [](const Tensor& a, const Tensor& b) { return mul(a, b); });
   for (const char* name : {"div", "divide"}) {
-    m.def(name, [name](py::handle a, py::handle b, std::optional<std::string> mode) {
-      return div(operand_or_throw(a, name), operand_or_throw(b, name), mode);
-    }, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
-    cls.def(name, [name](const Tensor& a, py::handle b, std::optional<std::string> mode) {
-      return div(a, operand_or_throw(b, name), mode);
-    }, py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
+    m.def(
+        name,
+        [name](py::handle a, py::handle b, std::optional<std::string> mode) {
+          return div(operand_or_throw(a, name), operand_or_throw(b, name), mode);
+        },
+        py::arg("input"), py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
+    cls.def(
+        name,
+        [name](const Tensor& a, py::handle b, std::optional<std::string> mode) {
+          return div(a, operand_or_throw(b, name), mode);
+        },
+        py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
   }
   def_binary(m, cls, "true_divide", [](const Tensor& a, const Tensor& b) { return div(a, b); });
-  def_binary(m, cls, "floor_divide", [](const Tensor& a, const Tensor& b) { return floor_divide(a, b); });
+  def_binary(m, cls, "floor_divide",
+             [](const Tensor& a, const Tensor& b) { return floor_divide(a, b); });
   def_binary(m, cls, "remainder", [](const Tensor& a, const Tensor& b) { return remainder(a, b); });
   def_binary(m, cls, "pow", &pow_operands);
   def_binary(m, cls, "maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); });
@@ -202,40 +239,62 @@ void bind_binary(py::module_& m, TensorClass& cls) {
   def_binary(m, cls, "ge", [](const Tensor& a, const Tensor& b) { return ge(a, b); });
   def_binary(m, cls, "greater", [](const Tensor& a, const Tensor& b) { return gt(a, b); });
   def_binary(m, cls, "less", [](const Tensor& a, const Tensor& b) { return lt(a, b); });
-  def_binary(m, cls, "logical_and", [](const Tensor& a, const Tensor& b) { return logical_and(a, b); });
-  def_binary(m, cls, "logical_or", [](const Tensor& a, const Tensor& b) { return logical_or(a, b); });
-  def_binary(m, cls, "logical_xor", [](const Tensor& a, const Tensor& b) { return logical_xor(a, b); });
+  def_binary(m, cls, "logical_and",
+             [](const Tensor& a, const Tensor& b) { return logical_and(a, b); });
+  def_binary(m, cls, "logical_or",
+             [](const Tensor& a, const Tensor& b) { return logical_or(a, b); });
+  def_binary(m, cls, "logical_xor",
+             [](const Tensor& a, const Tensor& b) { return logical_xor(a, b); });
   def_binary(m, cls, "bitwise_and", &bitwise_and);
   def_binary(m, cls, "bitwise_or", &bitwise_or);
   def_binary(m, cls, "bitwise_xor", &bitwise_xor);
-  m.def("where", [](const Tensor& cond, py::handle a, py::handle b) {
-    return where(cond, operand_or_throw(a, "where"), operand_or_throw(b, "where"));
-  }, py::arg("condition"), py::arg("input"), py::arg("other"));
-  cls.def("where", [](const Tensor& self, const Tensor& cond, py::handle other) {
-    return where(cond, self, operand_or_throw(other, "where"));
-  }, py::arg("condition"), py::arg("other"));
-  m.def("result_type", [](py::handle a, py::handle b) {
-    return result_type({operand_or_throw(a, "result_type"), operand_or_throw(b, "result_type")});
-  }, py::arg("tensor1"), py::arg("tensor2"));
-  m.def("can_cast", [](DType from, DType to) { return can_cast(from, to); }, py::arg("from_"),
-        py::arg("to"));
+  m.def(
+      "where",
+      [](const Tensor& cond, py::handle a, py::handle b) {
+        return where(cond, operand_or_throw(a, "where"), operand_or_throw(b, "where"));
+      },
+      py::arg("condition"), py::arg("input"), py::arg("other"));
+  cls.def(
+      "where",
+      [](const Tensor& self, const Tensor& cond, py::handle other) {
+        return where(cond, self, operand_or_throw(other, "where"));
+      },
+      py::arg("condition"), py::arg("other"));
+  m.def(
+      "result_type",
+      [](py::handle a, py::handle b) {
+        return result_type(
+            {operand_or_throw(a, "result_type"), operand_or_throw(b, "result_type")});
+      },
+      py::arg("tensor1"), py::arg("tensor2"));
+  m.def(
+      "can_cast", [](DType from, DType to) { return can_cast(from, to); }, py::arg("from_"),
+      py::arg("to"));
 
   // in place
   for (const char* name : {"add_", "sub_", "subtract_"}) {
     const bool is_add = name[0] == 'a';
-    cls.def(name, [is_add, name](const Tensor& x, py::handle b, const Scalar& alpha) {
-      Tensor y = operand_or_throw(b, name);
-      return is_add ? add_(x, y, alpha) : sub_(x, y, alpha);
-    }, py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+    cls.def(
+        name,
+        [is_add, name](const Tensor& x, py::handle b, const Scalar& alpha) {
+          Tensor y = operand_or_throw(b, name);
+          return is_add ? add_(x, y, alpha) : sub_(x, y, alpha);
+        },
+        py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
   }
-  cls.def("div_", [](const Tensor& a, py::handle b, std::optional<std::string> mode) {
-    return div_(a, operand_or_throw(b, "div_"), mode);
-  }, py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
+  cls.def(
+      "div_",
+      [](const Tensor& a, py::handle b, std::optional<std::string> mode) {
+        return div_(a, operand_or_throw(b, "div_"), mode);
+      },
+      py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
   auto def_inplace = [&](const char* name, InplaceFn fn) {
-    cls.def(name, [fn, name](const Tensor& a, py::handle b) { return fn(a, operand_or_throw(b, name)); });
+    cls.def(name,
+            [fn, name](const Tensor& a, py::handle b) { return fn(a, operand_or_throw(b, name)); });
   };
   def_inplace("mul_", [](const Tensor& a, const Tensor& b) -> const Tensor& { return mul_(a, b); });
-  def_inplace("true_divide_", [](const Tensor& a, const Tensor& b) -> const Tensor& { return div_(a, b); });
+  def_inplace("true_divide_",
+              [](const Tensor& a, const Tensor& b) -> const Tensor& { return div_(a, b); });
   def_inplace("floor_divide_", &floor_divide_);
   def_inplace("remainder_", &remainder_);
   def_inplace("logical_and_", &logical_and_);
@@ -250,18 +309,21 @@ void bind_binary(py::module_& m, TensorClass& cls) {
 
 void bind_operators(TensorClass& cls) {
   auto binop = [&](const char* name, const char* rname, BinaryFn fn) {
-    cls.def(name, [fn](const Tensor& a, py::handle b) { return apply_operator(fn, a, b, false); },
-            py::is_operator());
+    cls.def(
+        name, [fn](const Tensor& a, py::handle b) { return apply_operator(fn, a, b, false); },
+        py::is_operator());
     if (rname) {
-      cls.def(rname, [fn](const Tensor& a, py::handle b) { return apply_operator(fn, a, b, true); },
-              py::is_operator());
+      cls.def(
+          rname, [fn](const Tensor& a, py::handle b) { return apply_operator(fn, a, b, true); },
+          py::is_operator());
     }
   };
   binop("__add__", "__radd__", [](const Tensor& a, const Tensor& b) { return add(a, b); });
   binop("__sub__", "__rsub__", [](const Tensor& a, const Tensor& b) { return sub(a, b); });
   binop("__mul__", "__rmul__", [](const Tensor& a, const Tensor& b) { return mul(a, b); });
   binop("__truediv__", "__rtruediv__", [](const Tensor& a, const Tensor& b) { return div(a, b); });
-  binop("__floordiv__", "__rfloordiv__", [](const Tensor& a, const Tensor& b) { return floor_divide(a, b); });
+  binop("__floordiv__", "__rfloordiv__",
+        [](const Tensor& a, const Tensor& b) { return floor_divide(a, b); });
   binop("__mod__", "__rmod__", [](const Tensor& a, const Tensor& b) { return remainder(a, b); });
   binop("__pow__", "__rpow__", &pow_operands);
   binop("__matmul__", "__rmatmul__", [](const Tensor& a, const Tensor& b) { return matmul(a, b); });
@@ -281,12 +343,15 @@ void bind_operators(TensorClass& cls) {
 
   // x op= y writes into x (its dtype must hold the result) and returns x itself.
   auto iop = [&](const char* name, BinaryFn inplace) {
-    cls.def(name, [inplace](const Tensor& a, py::handle b) -> py::object {
-      auto o = to_operand(b);
-      if (!o) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-      inplace(a, *o);
-      return py::cast(a);
-    }, py::is_operator());
+    cls.def(
+        name,
+        [inplace](const Tensor& a, py::handle b) -> py::object {
+          auto o = to_operand(b);
+          if (!o) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+          inplace(a, *o);
+          return py::cast(a);
+        },
+        py::is_operator());
   };
   iop("__iadd__", [](const Tensor& a, const Tensor& b) { return add_(a, b); });
   iop("__isub__", [](const Tensor& a, const Tensor& b) { return sub_(a, b); });
@@ -298,41 +363,54 @@ void bind_operators(TensorClass& cls) {
     return b.impl()->wrapped_number ? pow_(a, b.item()) : pow_(a, b);
   });
   iop("__iand__", [](const Tensor& a, const Tensor& b) {
-    return assign_inplace(a, {b}, "bitwise_and_", [](const TensorList& t) { return bitwise_and(t[0], t[1]); });
+    return assign_inplace(a, {b}, "bitwise_and_",
+                          [](const TensorList& t) { return bitwise_and(t[0], t[1]); });
   });
   iop("__ior__", [](const Tensor& a, const Tensor& b) {
-    return assign_inplace(a, {b}, "bitwise_or_", [](const TensorList& t) { return bitwise_or(t[0], t[1]); });
+    return assign_inplace(a, {b}, "bitwise_or_",
+                          [](const TensorList& t) { return bitwise_or(t[0], t[1]); });
   });
   iop("__ixor__", [](const Tensor& a, const Tensor& b) {
-    return assign_inplace(a, {b}, "bitwise_xor_", [](const TensorList& t) { return bitwise_xor(t[0], t[1]); });
+    return assign_inplace(a, {b}, "bitwise_xor_",
+                          [](const TensorList& t) { return bitwise_xor(t[0], t[1]); });
   });
 }
 
 void bind_conversions(py::module_& m, TensorClass& cls) {
-  m.def("_to", [](const Tensor& x, std::optional<Device> device, std::optional<DType> dtype, bool copy) {
-    return to(x, device.value_or(x.device()), dtype.value_or(x.dtype()), copy);
-  });
-  cls.def("clone", [](const Tensor& x, py::handle /*memory_format*/) { return clone(x); },
-          py::kw_only(), py::arg("memory_format") = py::none());
-  m.def("clone", [](const Tensor& x, py::handle /*memory_format*/) { return clone(x); },
-        py::arg("input"), py::kw_only(), py::arg("memory_format") = py::none());
-  cls.def("contiguous", [](const Tensor& x, py::handle /*memory_format*/) { return contiguous(x); },
-          py::arg("memory_format") = py::none());
-  cls.def("copy_", [](const Tensor& x, const Tensor& src, bool /*non_blocking*/) { return copy_(x, src); },
-          py::arg("src"), py::arg("non_blocking") = false);
-  cls.def("fill_", [](const Tensor& x, py::handle v) {
-    if (py::isinstance<TensorImpl>(v)) {
-      Tensor t = v.cast<Tensor>();
-      DS_CHECK(t.dim() == 0, RuntimeError,
-               "fill_ only supports 0-dimension value tensor but got tensor with {} dimensions.",
-               t.dim());
-      return fill_(x, t.item());
-    }
-    auto s = to_scalar(v);
-    DS_CHECK(s.has_value(), TypeError, "fill_(): argument 'value' must be Number, not {}",
-             py::str(py::type::of(v).attr("__name__")).cast<std::string>());
-    return fill_(x, *s);
-  }, py::arg("value"));
+  m.def("_to",
+        [](const Tensor& x, std::optional<Device> device, std::optional<DType> dtype, bool copy) {
+          return to(x, device.value_or(x.device()), dtype.value_or(x.dtype()), copy);
+        });
+  cls.def(
+      "clone", [](const Tensor& x, py::handle /*memory_format*/) { return clone(x); },
+      py::kw_only(), py::arg("memory_format") = py::none());
+  m.def(
+      "clone", [](const Tensor& x, py::handle /*memory_format*/) { return clone(x); },
+      py::arg("input"), py::kw_only(), py::arg("memory_format") = py::none());
+  cls.def(
+      "contiguous", [](const Tensor& x, py::handle /*memory_format*/) { return contiguous(x); },
+      py::arg("memory_format") = py::none());
+  cls.def(
+      "copy_",
+      [](const Tensor& x, const Tensor& src, bool /*non_blocking*/) { return copy_(x, src); },
+      py::arg("src"), py::arg("non_blocking") = false);
+  cls.def(
+      "fill_",
+      [](const Tensor& x, py::handle v) {
+        if (py::isinstance<TensorImpl>(v)) {
+          Tensor t = v.cast<Tensor>();
+          DS_CHECK(
+              t.dim() == 0, RuntimeError,
+              "fill_ only supports 0-dimension value tensor but got tensor with {} dimensions.",
+              t.dim());
+          return fill_(x, t.item());
+        }
+        auto s = to_scalar(v);
+        DS_CHECK(s.has_value(), TypeError, "fill_(): argument 'value' must be Number, not {}",
+                 py::str(py::type::of(v).attr("__name__")).cast<std::string>());
+        return fill_(x, *s);
+      },
+      py::arg("value"));
   cls.def("zero_", [](const Tensor& x) { return zero_(x); });
 }
 

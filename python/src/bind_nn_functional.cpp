@@ -26,9 +26,8 @@ void bind_conv(py::module_& nn) {
   auto conv = [](auto fn) {
     return [fn](const Tensor& x, const Tensor& w, const OptTensor& b, const IntVec& stride,
                 py::object padding, const IntVec& dilation, int64_t groups) -> Tensor {
-      ConvPadding pad = py::isinstance<py::str>(padding)
-                            ? ConvPadding(padding.cast<std::string>())
-                            : ConvPadding(padding.cast<IntVec>());
+      ConvPadding pad = py::isinstance<py::str>(padding) ? ConvPadding(padding.cast<std::string>())
+                                                         : ConvPadding(padding.cast<IntVec>());
       return fn(x, w, or_undefined(b), stride, pad, dilation, groups);
     };
   };
@@ -50,30 +49,30 @@ void bind_pool(py::module_& nn) {
 }
 
 void bind_norm(py::module_& nn) {
-  nn.def("layer_norm", [](const Tensor& x, const Shape& shape, const OptTensor& w,
-                          const OptTensor& b, double eps) {
-    return layer_norm(x, shape, or_undefined(w), or_undefined(b), eps);
-  });
-  nn.def("rms_norm", [](const Tensor& x, const Shape& shape, const OptTensor& w,
-                        std::optional<double> eps) {
-    return rms_norm(x, shape, or_undefined(w), eps);
-  });
-  nn.def("group_norm", [](const Tensor& x, int64_t groups, const OptTensor& w, const OptTensor& b,
-                          double eps) {
-    return group_norm(x, groups, or_undefined(w), or_undefined(b), eps);
-  });
-  nn.def("batch_norm", [](const Tensor& x, const OptTensor& rm, const OptTensor& rv,
-                          const OptTensor& w, const OptTensor& b, bool training, double momentum,
-                          double eps) {
-    return batch_norm(x, or_undefined(rm), or_undefined(rv), or_undefined(w), or_undefined(b),
-                      training, momentum, eps);
-  });
+  nn.def("layer_norm",
+         [](const Tensor& x, const Shape& shape, const OptTensor& w, const OptTensor& b,
+            double eps) { return layer_norm(x, shape, or_undefined(w), or_undefined(b), eps); });
+  nn.def("rms_norm",
+         [](const Tensor& x, const Shape& shape, const OptTensor& w, std::optional<double> eps) {
+           return rms_norm(x, shape, or_undefined(w), eps);
+         });
+  nn.def("group_norm",
+         [](const Tensor& x, int64_t groups, const OptTensor& w, const OptTensor& b, double eps) {
+           return group_norm(x, groups, or_undefined(w), or_undefined(b), eps);
+         });
+  nn.def("batch_norm",
+         [](const Tensor& x, const OptTensor& rm, const OptTensor& rv, const OptTensor& w,
+            const OptTensor& b, bool training, double momentum, double eps) {
+           return batch_norm(x, or_undefined(rm), or_undefined(rv), or_undefined(w),
+                             or_undefined(b), training, momentum, eps);
+         });
 }
 
 void bind_embedding_dropout(py::module_& nn) {
   nn.def("embedding", &embedding);
   nn.def("one_hot", &one_hot);
-  nn.def("dropout", [](const Tensor& x, double p, bool training) { return dropout(x, p, training); });
+  nn.def("dropout",
+         [](const Tensor& x, double p, bool training) { return dropout(x, p, training); });
   nn.def("feature_dropout", [](const Tensor& x, double p, bool training, int64_t spatial_dims) {
     return feature_dropout(x, p, training, spatial_dims);
   });
@@ -92,16 +91,15 @@ void bind_losses(py::module_& nn) {
   nn.def("l1_loss", &l1_loss);
   nn.def("smooth_l1_loss", &smooth_l1_loss);
   nn.def("huber_loss", &huber_loss);
-  nn.def("binary_cross_entropy_with_logits",
-         [](const Tensor& x, const Tensor& t, const OptTensor& w, const std::string& reduction,
-            const OptTensor& pw) {
-           return binary_cross_entropy_with_logits(x, t, or_undefined(w), reduction,
-                                                   or_undefined(pw));
+  nn.def(
+      "binary_cross_entropy_with_logits", [](const Tensor& x, const Tensor& t, const OptTensor& w,
+                                             const std::string& reduction, const OptTensor& pw) {
+        return binary_cross_entropy_with_logits(x, t, or_undefined(w), reduction, or_undefined(pw));
+      });
+  nn.def("binary_cross_entropy",
+         [](const Tensor& x, const Tensor& t, const OptTensor& w, const std::string& reduction) {
+           return binary_cross_entropy(x, t, or_undefined(w), reduction);
          });
-  nn.def("binary_cross_entropy", [](const Tensor& x, const Tensor& t, const OptTensor& w,
-                                    const std::string& reduction) {
-    return binary_cross_entropy(x, t, or_undefined(w), reduction);
-  });
   nn.def("kl_div", &kl_div);
 }
 

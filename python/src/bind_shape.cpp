@@ -198,6 +198,18 @@ void bind_shape(py::module_& m) {
     return flip(x, shape_from_args(args, "flip"));
   });
 
+  // roll(input, shifts, dims=None): shifts and dims are ints or sequences of ints.
+  auto int_list = [](py::handle h) -> std::vector<int64_t> {
+    if (h.is_none()) return {};
+    if (PyLong_Check(h.ptr()) || py::hasattr(h, "__index__")) return {index_of(h)};
+    return h.cast<std::vector<int64_t>>();
+  };
+  auto roll_fn = [int_list](const Tensor& x, py::handle shifts, py::handle dims) {
+    return roll(x, int_list(shifts), int_list(dims));
+  };
+  m.def("roll", roll_fn, py::arg("input"), py::arg("shifts"), py::arg("dims") = py::none());
+  cls.def("roll", roll_fn, py::arg("shifts"), py::arg("dims") = py::none());
+
   // indexing ops
   auto isel = [](const Tensor& x, int64_t d, const Tensor& i) { return index_select(x, d, i); };
   m.def("index_select", isel, py::arg("input"), py::arg("dim"), py::arg("index"));

@@ -116,7 +116,8 @@ void collect(py::handle h, const Shape& shape, size_t depth, Collected& c) {
     auto s = to_scalar(h);
     if (!s) throw_not_a_number(h);
     if (is_numpy_scalar(h)) {
-      auto dt = dtype_from_numpy(py::reinterpret_borrow<py::object>(h).attr("dtype").cast<py::dtype>());
+      auto dt =
+          dtype_from_numpy(py::reinterpret_borrow<py::object>(h).attr("dtype").cast<py::dtype>());
       c.note(dt.value_or(s->dtype()));
     } else {
       c.note(s->dtype());
@@ -139,7 +140,8 @@ Tensor from_numpy_copy(py::array arr, std::optional<DType> dtype);
 }  // namespace
 
 Tensor tensor_from_python(py::handle data, std::optional<DType> dtype) {
-  if (py::isinstance<py::array>(data)) return from_numpy_copy(py::reinterpret_borrow<py::array>(data), dtype);
+  if (py::isinstance<py::array>(data))
+    return from_numpy_copy(py::reinterpret_borrow<py::array>(data), dtype);
   Shape shape;
   infer_shape(data, shape, 0);
   Collected c;
@@ -172,17 +174,24 @@ std::optional<DType> dtype_from_numpy(const py::dtype& dt) {
   if (kind == 'u' && size == 1) return DType::UInt8;
   if (kind == 'i') {
     switch (size) {
-      case 1: return DType::Int8;
-      case 2: return DType::Int16;
-      case 4: return DType::Int32;
-      case 8: return DType::Int64;
+      case 1:
+        return DType::Int8;
+      case 2:
+        return DType::Int16;
+      case 4:
+        return DType::Int32;
+      case 8:
+        return DType::Int64;
     }
   }
   if (kind == 'f') {
     switch (size) {
-      case 2: return DType::Float16;
-      case 4: return DType::Float32;
-      case 8: return DType::Float64;
+      case 2:
+        return DType::Float16;
+      case 4:
+        return DType::Float32;
+      case 8:
+        return DType::Float64;
     }
   }
   return std::nullopt;
@@ -190,15 +199,24 @@ std::optional<DType> dtype_from_numpy(const py::dtype& dt) {
 
 py::dtype numpy_dtype(DType d) {
   switch (d) {
-    case DType::Bool: return py::dtype("bool");
-    case DType::UInt8: return py::dtype("uint8");
-    case DType::Int8: return py::dtype("int8");
-    case DType::Int16: return py::dtype("int16");
-    case DType::Int32: return py::dtype("int32");
-    case DType::Int64: return py::dtype("int64");
-    case DType::Float16: return py::dtype("float16");
-    case DType::Float32: return py::dtype("float32");
-    case DType::Float64: return py::dtype("float64");
+    case DType::Bool:
+      return py::dtype("bool");
+    case DType::UInt8:
+      return py::dtype("uint8");
+    case DType::Int8:
+      return py::dtype("int8");
+    case DType::Int16:
+      return py::dtype("int16");
+    case DType::Int32:
+      return py::dtype("int32");
+    case DType::Int64:
+      return py::dtype("int64");
+    case DType::Float16:
+      return py::dtype("float16");
+    case DType::Float32:
+      return py::dtype("float32");
+    case DType::Float64:
+      return py::dtype("float64");
     default:
       DS_THROW(TypeError, "Got unsupported ScalarType {}: numpy has no such dtype",
                scalar_type_name(d));
@@ -247,7 +265,8 @@ Tensor from_numpy(py::array arr) {
 
 Tensor from_numpy_copy(py::array arr, std::optional<DType> dtype) {
   Tensor shared = from_numpy(arr);
-  Tensor out = empty_tensor(shared.sizes(), dtype.value_or(shared.dtype()), Device(DeviceType::CPU));
+  Tensor out =
+      empty_tensor(shared.sizes(), dtype.value_or(shared.dtype()), Device(DeviceType::CPU));
   backend_for(DeviceType::CPU).copy(shared, out);
   return out;
 }
@@ -274,9 +293,12 @@ py::object list_of(const T* base, const Shape& sizes, const Strides& strides, si
   if (d == sizes.size()) {
     using C = compute_type_t<T>;
     C v = static_cast<C>(*base);
-    if constexpr (std::is_same_v<C, bool>) return py::bool_(v);
-    else if constexpr (std::is_integral_v<C>) return py::int_(static_cast<int64_t>(v));
-    else return py::float_(static_cast<double>(v));
+    if constexpr (std::is_same_v<C, bool>)
+      return py::bool_(v);
+    else if constexpr (std::is_integral_v<C>)
+      return py::int_(static_cast<int64_t>(v));
+    else
+      return py::float_(static_cast<double>(v));
   }
   py::list out(sizes[d]);
   for (int64_t i = 0; i < sizes[d]; ++i) {
@@ -297,7 +319,8 @@ py::object tensor_to_list(const Tensor& t_in) {
 
 void bind_tensor(py::module_& m) {
   py::class_<TensorImpl, std::shared_ptr<TensorImpl>> cls(m, "Tensor", py::dynamic_attr());
-  cls.def_property_readonly("_shape", [](const Tensor& t) { return py::tuple(py::cast(t.sizes())); })
+  cls.def_property_readonly("_shape",
+                            [](const Tensor& t) { return py::tuple(py::cast(t.sizes())); })
       .def_property_readonly("dtype", [](const Tensor& t) { return t.dtype(); })
       .def_property_readonly("device", [](const Tensor& t) { return t.device(); })
       .def_property_readonly("ndim", [](const Tensor& t) { return t.dim(); })
@@ -305,10 +328,11 @@ void bind_tensor(py::module_& m) {
       .def_property_readonly("is_leaf", [](const Tensor& t) { return t.is_leaf(); })
       .def_property_readonly("_version", [](const Tensor& t) { return t.version(); })
       .def_property_readonly("_is_view", [](const Tensor& t) { return t.is_view(); })
-      .def_property_readonly("_base", [](const Tensor& t) -> py::object {
-        if (!t.is_view()) return py::none();
-        return py::cast(Tensor(t.impl()->view_base));
-      })
+      .def_property_readonly("_base",
+                             [](const Tensor& t) -> py::object {
+                               if (!t.is_view()) return py::none();
+                               return py::cast(Tensor(t.impl()->view_base));
+                             })
       .def("dim", [](const Tensor& t) { return t.dim(); })
       .def("ndimension", [](const Tensor& t) { return t.dim(); })
       .def("numel", [](const Tensor& t) { return t.numel(); })
@@ -321,21 +345,26 @@ void bind_tensor(py::module_& m) {
       .def("is_contiguous", [](const Tensor& t) { return t.is_contiguous(); })
       .def("is_floating_point", [](const Tensor& t) { return t.is_floating_point(); })
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
-      .def("item", [](const Tensor& t) {
-        DS_CHECK(t.numel() == 1, ValueError,
-                 "only one element tensors can be converted to Python scalars (got a tensor "
-                 "with {} elements)",
-                 t.numel());
-        return t.item();
-      })
+      .def("item",
+           [](const Tensor& t) {
+             DS_CHECK(t.numel() == 1, ValueError,
+                      "only one element tensors can be converted to Python scalars (got a tensor "
+                      "with {} elements)",
+                      t.numel());
+             return t.item();
+           })
       .def("tolist", [](const Tensor& t) { return tensor_to_list(t); })
       .def("numpy", [](const Tensor& t) { return to_numpy(t); })
-      .def("__len__", [](const Tensor& t) {
-        DS_CHECK(t.dim() > 0, TypeError, "len() of a 0-d tensor");
-        return t.size(0);
-      })
+      .def("__len__",
+           [](const Tensor& t) {
+             DS_CHECK(t.dim() > 0, TypeError, "len() of a 0-d tensor");
+             return t.size(0);
+           })
       .def("__repr__", [](const Tensor& t) { return format_tensor(t); })
-      .def("__hash__", [](py::handle self) { return py::hash(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))); })
+      .def("__hash__",
+           [](py::handle self) {
+             return py::hash(py::int_(reinterpret_cast<uintptr_t>(self.ptr())));
+           })
       // autograd attributes
       .def_property(
           "requires_grad", [](const Tensor& t) { return t.requires_grad(); },
@@ -343,36 +372,50 @@ void bind_tensor(py::module_& m) {
       .def_property(
           "grad", [](const Tensor& t) { return t.grad(); },
           [](const Tensor& t, std::optional<Tensor> g) { t.set_grad(g.value_or(Tensor())); })
-      .def("requires_grad_", [](const Tensor& t, bool r) { t.requires_grad_(r); return t; },
-           py::arg("requires_grad") = true)
+      .def(
+          "requires_grad_",
+          [](const Tensor& t, bool r) {
+            t.requires_grad_(r);
+            return t;
+          },
+          py::arg("requires_grad") = true)
       .def("detach", [](const Tensor& t) { return t.detach(); })
-      .def("detach_", [](const Tensor& t) { t.detach_(); return t; })
+      .def("detach_",
+           [](const Tensor& t) {
+             t.detach_();
+             return t;
+           })
       // `param.data = new` in PyTorch: this tensor takes new's storage, geometry and dtype and
       // keeps its Python object, autograd flags and version counter. Module.to()/.double()
       // convert parameters this way so that references held elsewhere (optimizers) stay valid.
-      .def("_set_data", [](const Tensor& self, const Tensor& src) {
-        DS_CHECK(!self.requires_grad() || is_floating(src.dtype()), RuntimeError,
-                 "data set to a tensor that requires gradients must be floating point (got {})",
-                 dtype_name(src.dtype()));
-        const TensorImpl& from = *src.impl();
-        TensorImpl& to = *self.impl();
-        to.storage = from.storage;
-        to.sizes = from.sizes;
-        to.strides = from.strides;
-        to.offset = from.offset;
-        to.dtype = from.dtype;
-        to.view_base = nullptr;
-        to.wrapped_number = false;
-        return self;
-      }, py::arg("new_data"))
+      .def(
+          "_set_data",
+          [](const Tensor& self, const Tensor& src) {
+            DS_CHECK(!self.requires_grad() || is_floating(src.dtype()), RuntimeError,
+                     "data set to a tensor that requires gradients must be floating point (got {})",
+                     dtype_name(src.dtype()));
+            const TensorImpl& from = *src.impl();
+            TensorImpl& to = *self.impl();
+            to.storage = from.storage;
+            to.sizes = from.sizes;
+            to.strides = from.strides;
+            to.offset = from.offset;
+            to.dtype = from.dtype;
+            to.view_base = nullptr;
+            to.wrapped_number = false;
+            return self;
+          },
+          py::arg("new_data"))
       .def("retain_grad", [](const Tensor& t) { t.retain_grad(); })
       .def_property_readonly("retains_grad", [](const Tensor& t) { return t.retains_grad(); })
       .def_property_readonly("output_nr", [](const Tensor& t) { return t.output_nr(); });
 
-  m.def("_tensor", [](py::handle data, std::optional<DType> dtype) {
-    return tensor_from_python(data, dtype);
-  }, py::arg("data"), py::arg("dtype") = py::none());
-  m.def("from_numpy", [](py::array arr) { return from_numpy(arr); }, py::arg("ndarray"));
+  m.def(
+      "_tensor",
+      [](py::handle data, std::optional<DType> dtype) { return tensor_from_python(data, dtype); },
+      py::arg("data"), py::arg("dtype") = py::none());
+  m.def(
+      "from_numpy", [](py::array arr) { return from_numpy(arr); }, py::arg("ndarray"));
 
   // deepseek.set_printoptions (deepseek/_tensor.py) parses profiles and calls these.
   m.def("_get_printoptions", [] {

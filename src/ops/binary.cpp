@@ -78,16 +78,16 @@ Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   Tensor out = binary_raw(BinaryOp::Add, a, bs, dt, dt, "add");
   if (autograd::needs_grad({a, b})) {
     const Shape sa = a.sizes(), sb = b.sizes();
-    autograd::record("AddBackward0", {a, b}, {out}, {},
-                     [sa, sb, alpha](const BackwardArgs& g) -> TensorList {
-                       TensorList r(2);
-                       if (g.needs(0)) r[0] = sum_to(g.grad(), sa);
-                       if (g.needs(1)) {
-                         r[1] = alpha.to_double() == 1.0 ? g.grad() : mul(g.grad(), wrapped_scalar(alpha));
-                         r[1] = sum_to(r[1], sb);
-                       }
-                       return r;
-                     });
+    autograd::record(
+        "AddBackward0", {a, b}, {out}, {}, [sa, sb, alpha](const BackwardArgs& g) -> TensorList {
+          TensorList r(2);
+          if (g.needs(0)) r[0] = sum_to(g.grad(), sa);
+          if (g.needs(1)) {
+            r[1] = alpha.to_double() == 1.0 ? g.grad() : mul(g.grad(), wrapped_scalar(alpha));
+            r[1] = sum_to(r[1], sb);
+          }
+          return r;
+        });
   }
   return out;
 }
@@ -108,7 +108,8 @@ Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
                      [sa, sb, alpha](const BackwardArgs& g) -> TensorList {
                        TensorList r(2);
                        if (g.needs(0)) r[0] = sum_to(g.grad(), sa);
-                       if (g.needs(1)) r[1] = sum_to(mul(g.grad(), wrapped_scalar(-alpha.to_double())), sb);
+                       if (g.needs(1))
+                         r[1] = sum_to(mul(g.grad(), wrapped_scalar(-alpha.to_double())), sb);
                        return r;
                      });
   }
@@ -120,17 +121,36 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   Tensor out = binary_raw(BinaryOp::Mul, a, b, dt, dt, "mul");
   if (autograd::needs_grad({a, b})) {
     const Shape sa = a.sizes(), sb = b.sizes();
-    autograd::record("MulBackward0", {a, b}, {out},
-                     {save(b.requires_grad() ? a : Tensor()), save(a.requires_grad() ? b : Tensor())},
-                     [sa, sb](const BackwardArgs& g) -> TensorList {
-                       TensorList r(2);
-                       if (g.needs(0)) r[0] = sum_to(mul(g.grad(), g.saved[1]), sa);
-                       if (g.needs(1)) r[1] = sum_to(mul(g.grad(), g.saved[0]), sb);
-                       return r;
-                     });
+    autograd::record(
+        "MulBackward0", {a, b}, {out},
+        {save(b.requires_grad() ? a : Tensor()), save(a.requires_grad() ? b : Tensor())},
+        [sa, sb](const BackwardArgs& g) -> TensorList {
+          TensorList r(2);
+          if (g.needs(0)) r[0] = sum_to(mul(g.grad(), g.saved[1]), sa);
+          if (g.needs(1)) r[1] = sum_to(mul(g.grad(), g.saved[0]), sb);
+          return r;
+        });
   }
   return out;
 }
+
+namespace {
+// a / b rounded toward zero, without recording.
+Tensor trunc_divide_raw(const Tensor& a, const Tensor& b, DType dt) {
+  autograd::GradModeGuard no_grad(false);
+  if (is_integral(dt, true)) {
+    // Exact for all int64: the floor quotient, plus one where floor and trunc differ (a
+    // remainder left and operands of opposite signs).
+    Tensor q = binary_raw(BinaryOp::FloorDivide, a, b, dt, dt, "div");
+    Tensor r = binary_raw(BinaryOp::Remainder, a, b, dt, dt, "div");
+    Tensor opposite = logical_xor(lt(a, wrapped_scalar(0)), lt(b, wrapped_scalar(0)));
+    Tensor fix = logical_and(ne(r, wrapped_scalar(0)), opposite);
+    return binary_raw(BinaryOp::Add, q, fix, dt, dt, "div");
+  }
+  Tensor q = binary_raw(BinaryOp::Div, a, b, dt, dt, "div");
+  return where(lt(q, wrapped_scalar(0)), ceil(q), floor(q));
+}
+}  // namespace
 
 Tensor div(const Tensor& a, const Tensor& b, const std::optional<std::string>& rounding_mode) {
   DType dt = result_type({a, b});
@@ -138,27 +158,32 @@ Tensor div(const Tensor& a, const Tensor& b, const std::optional<std::string>& r
     DS_CHECK(*rounding_mode == "trunc" || *rounding_mode == "floor", RuntimeError,
              "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{}'",
              *rounding_mode);
-    check_not_bool(a, b, *rounding_mode == "floor" ? "div_floor_cpu" : "div_trunc_cpu");
+    const bool floor_mode = *rounding_mode == "floor";
+    check_not_bool(a, b, floor_mode ? "div_floor_cpu" : "div_trunc_cpu");
     check_integer_divisor(b, dt, "div");
-    if (*rounding_mode == "floor") return binary_raw(BinaryOp::FloorDivide, a, b, dt, dt, "div");
-    autograd::GradModeGuard no_grad(false);  // rounded quotients have no gradient
-    if (is_integral(dt, true)) {
-      // Exact for all int64: floor quotient, plus one where floor and trunc differ (a
-      // remainder left and operands of opposite signs).
-      Tensor q = binary_raw(BinaryOp::FloorDivide, a, b, dt, dt, "div");
-      Tensor r = binary_raw(BinaryOp::Remainder, a, b, dt, dt, "div");
-      Tensor opposite = logical_xor(lt(a, wrapped_scalar(0)), lt(b, wrapped_scalar(0)));
-      Tensor fix = logical_and(ne(r, wrapped_scalar(0)), opposite);
-      return binary_raw(BinaryOp::Add, q, fix, dt, dt, "div");
+    Tensor out = floor_mode ? binary_raw(BinaryOp::FloorDivide, a, b, dt, dt, "div")
+                            : trunc_divide_raw(a, b, dt);
+    if (autograd::needs_grad({a, b})) {
+      // A rounded quotient is piecewise constant: zero gradients, as PyTorch's DivBackward2.
+      const Shape sa = a.sizes(), sb = b.sizes();
+      autograd::record(
+          "DivBackward2", {a, b}, {out}, {}, [sa, sb](const BackwardArgs& g) -> TensorList {
+            TensorList r(2);
+            if (g.needs(0))
+              r[0] = zeros(sa, TensorOptions(g.grad().dtype()).set_device(g.grad().device()));
+            if (g.needs(1))
+              r[1] = zeros(sb, TensorOptions(g.grad().dtype()).set_device(g.grad().device()));
+            return r;
+          });
     }
-    Tensor q = binary_raw(BinaryOp::Div, a, b, dt, dt, "div");
-    return where(lt(q, wrapped_scalar(0)), ceil(q), floor(q));
+    return out;
   }
   if (is_integral(dt, true)) dt = default_float_dtype();
   Tensor out = binary_raw(BinaryOp::Div, a, b, dt, dt, "div");
   if (autograd::needs_grad({a, b})) {
     const Shape sa = a.sizes(), sb = b.sizes();
-    autograd::record("DivBackward0", {a, b}, {out}, {save(b.requires_grad() ? a : Tensor()), save(b)},
+    autograd::record("DivBackward0", {a, b}, {out},
+                     {save(b.requires_grad() ? a : Tensor()), save(b)},
                      [sa, sb](const BackwardArgs& g) -> TensorList {
                        TensorList r(2);
                        const Tensor& bb = g.saved[1];
@@ -176,7 +201,15 @@ Tensor floor_divide(const Tensor& a, const Tensor& b) {
   check_not_bool(a, b, "div_floor_cpu");
   const DType dt = result_type({a, b});
   check_integer_divisor(b, dt, "floor_divide");
-  return binary_raw(BinaryOp::FloorDivide, a, b, dt, dt, "floor_divide");
+  Tensor out = binary_raw(BinaryOp::FloorDivide, a, b, dt, dt, "floor_divide");
+  if (autograd::needs_grad({a, b})) {
+    // PyTorch 1.13 has no derivative for floor_divide: the result requires grad, and
+    // backward through it is an error.
+    autograd::record("NotImplemented", {a, b}, {out}, {}, [](const BackwardArgs&) -> TensorList {
+      DS_THROW(RuntimeError, "the derivative for 'floor_divide' is not implemented.");
+    });
+  }
+  return out;
 }
 
 Tensor remainder(const Tensor& a, const Tensor& b) {
@@ -191,7 +224,8 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
                        TensorList r(2);
                        if (g.needs(0)) r[0] = sum_to(g.grad(), sa);
                        if (g.needs(1)) {
-                         r[1] = sum_to(neg(mul(g.grad(), floor_divide(g.saved[0], g.saved[1]))), sb);
+                         r[1] =
+                             sum_to(neg(mul(g.grad(), floor_divide(g.saved[0], g.saved[1]))), sb);
                        }
                        return r;
                      });
@@ -230,7 +264,9 @@ Tensor pow(const Tensor& base, const Tensor& exponent) {
   return out;
 }
 
-Tensor pow(const Scalar& base, const Tensor& exponent) { return pow(wrapped_scalar(base), exponent); }
+Tensor pow(const Scalar& base, const Tensor& exponent) {
+  return pow(wrapped_scalar(base), exponent);
+}
 
 namespace {
 Tensor extremum(BinaryOp op, const Tensor& a, const Tensor& b) {
@@ -247,8 +283,10 @@ Tensor extremum(BinaryOp op, const Tensor& a, const Tensor& b) {
                        Tensor half = where(eq(x, y), div(g.grad(), wrapped_scalar(2)), g.grad());
                        Tensor zero = zeros_like(half);
                        TensorList r(2);
-                       if (g.needs(0)) r[0] = sum_to(where(is_max ? lt(x, y) : gt(x, y), zero, half), sa);
-                       if (g.needs(1)) r[1] = sum_to(where(is_max ? gt(x, y) : lt(x, y), zero, half), sb);
+                       if (g.needs(0))
+                         r[0] = sum_to(where(is_max ? lt(x, y) : gt(x, y), zero, half), sa);
+                       if (g.needs(1))
+                         r[1] = sum_to(where(is_max ? gt(x, y) : lt(x, y), zero, half), sb);
                        return r;
                      });
   }
@@ -278,8 +316,8 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   const DType dt = result_type({a, b});
   Device device = common_device(a, b);
   if (cond.dim() > 0 || !cond.device().is_cpu()) device = cond.device();
-  const Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"),
-                                       b.sizes(), "where");
+  const Shape shape =
+      broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"), b.sizes(), "where");
   Tensor out = empty_tensor(shape, dt, device);
   backend_for(device).where(broadcast_view(convert_raw(cond, DType::Bool, device), shape),
                             broadcast_view(convert_raw(a, dt, device), shape),
@@ -323,9 +361,10 @@ const Tensor& binary_inplace(BinaryOp op, const Tensor& self, const Tensor& othe
   // mul_/div_ need the old value of self for the other operand's gradient. A recorded clone,
   // so that gradient stays differentiable with respect to self's history (double backward).
   const bool track = autograd::needs_grad({self, other_in});
-  Tensor old_self = track && (op == BinaryOp::Mul || op == BinaryOp::Div) && other_in.requires_grad()
-                        ? self.clone()
-                        : Tensor();
+  Tensor old_self =
+      track && (op == BinaryOp::Mul || op == BinaryOp::Div) && other_in.requires_grad()
+          ? self.clone()
+          : Tensor();
   Tensor oc = broadcast_view(convert_raw(other, dt, self.device()), shape);
   if (dt == self.dtype()) {
     backend_for(self.device()).binary(op, self, oc, self);
@@ -338,36 +377,37 @@ const Tensor& binary_inplace(BinaryOp op, const Tensor& self, const Tensor& othe
   if (track) {
     const Shape so = other_in.sizes();
     const double a = alpha.to_double();
-    autograd::record_inplace(
-        op == BinaryOp::Add   ? "AddBackward0"
-        : op == BinaryOp::Sub ? "SubBackward0"
-        : op == BinaryOp::Mul ? "MulBackward0"
-                              : "DivBackward0",
-        self, {self, other_in}, {save(old_self), save(other_in)},
-        [op, so, a](const BackwardArgs& g) -> TensorList {
-          TensorList r(2);
-          const Tensor& gr = g.grad();
-          const Tensor &old = g.saved[0], &oth = g.saved[1];
-          switch (op) {
-            case BinaryOp::Add:
-              r[0] = gr;
-              if (g.needs(1)) r[1] = sum_to(a == 1.0 ? gr : mul(gr, wrapped_scalar(a)), so);
-              break;
-            case BinaryOp::Sub:
-              r[0] = gr;
-              if (g.needs(1)) r[1] = sum_to(mul(gr, wrapped_scalar(-a)), so);
-              break;
-            case BinaryOp::Mul:
-              r[0] = mul(gr, oth);
-              if (g.needs(1)) r[1] = sum_to(mul(gr, old), so);
-              break;
-            default:  // Div
-              r[0] = div(gr, oth);
-              if (g.needs(1)) r[1] = sum_to(neg(div(mul(gr, old), mul(oth, oth))), so);
-              break;
-          }
-          return r;
-        });
+    autograd::record_inplace(op == BinaryOp::Add   ? "AddBackward0"
+                             : op == BinaryOp::Sub ? "SubBackward0"
+                             : op == BinaryOp::Mul ? "MulBackward0"
+                                                   : "DivBackward0",
+                             self, {self, other_in}, {save(old_self), save(other_in)},
+                             [op, so, a](const BackwardArgs& g) -> TensorList {
+                               TensorList r(2);
+                               const Tensor& gr = g.grad();
+                               const Tensor &old = g.saved[0], &oth = g.saved[1];
+                               switch (op) {
+                                 case BinaryOp::Add:
+                                   r[0] = gr;
+                                   if (g.needs(1))
+                                     r[1] = sum_to(a == 1.0 ? gr : mul(gr, wrapped_scalar(a)), so);
+                                   break;
+                                 case BinaryOp::Sub:
+                                   r[0] = gr;
+                                   if (g.needs(1)) r[1] = sum_to(mul(gr, wrapped_scalar(-a)), so);
+                                   break;
+                                 case BinaryOp::Mul:
+                                   r[0] = mul(gr, oth);
+                                   if (g.needs(1)) r[1] = sum_to(mul(gr, old), so);
+                                   break;
+                                 default:  // Div
+                                   r[0] = div(gr, oth);
+                                   if (g.needs(1))
+                                     r[1] = sum_to(neg(div(mul(gr, old), mul(oth, oth))), so);
+                                   break;
+                               }
+                               return r;
+                             });
   }
   return self;
 }
@@ -408,9 +448,8 @@ const Tensor& remainder_(const Tensor& self, const Tensor& other) {
   return binary_assign(self, other, "remainder_", &remainder);
 }
 const Tensor& pow_(const Tensor& self, const Tensor& exponent) {
-  return binary_assign(self, exponent, "pow_", [](const Tensor& a, const Tensor& b) {
-    return pow(a, b);
-  });
+  return binary_assign(self, exponent, "pow_",
+                       [](const Tensor& a, const Tensor& b) { return pow(a, b); });
 }
 const Tensor& maximum_(const Tensor& self, const Tensor& other) {
   return binary_assign(self, other, "maximum_", &maximum);
@@ -429,8 +468,12 @@ const Tensor& logical_xor_(const Tensor& self, const Tensor& other) {
 }
 
 // Tensor methods and operators of this family.
-Tensor Tensor::add(const Tensor& o, const Scalar& alpha) const { return deepseek::add(*this, o, alpha); }
-Tensor Tensor::sub(const Tensor& o, const Scalar& alpha) const { return deepseek::sub(*this, o, alpha); }
+Tensor Tensor::add(const Tensor& o, const Scalar& alpha) const {
+  return deepseek::add(*this, o, alpha);
+}
+Tensor Tensor::sub(const Tensor& o, const Scalar& alpha) const {
+  return deepseek::sub(*this, o, alpha);
+}
 Tensor Tensor::mul(const Tensor& o) const { return deepseek::mul(*this, o); }
 Tensor Tensor::div(const Tensor& o) const { return deepseek::div(*this, o); }
 Tensor Tensor::pow(const Tensor& e) const { return deepseek::pow(*this, e); }
@@ -445,8 +488,12 @@ Tensor Tensor::ge(const Tensor& o) const { return deepseek::ge(*this, o); }
 Tensor Tensor::logical_and(const Tensor& o) const { return deepseek::logical_and(*this, o); }
 Tensor Tensor::logical_or(const Tensor& o) const { return deepseek::logical_or(*this, o); }
 Tensor Tensor::logical_xor(const Tensor& o) const { return deepseek::logical_xor(*this, o); }
-const Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) const { return deepseek::add_(*this, o, alpha); }
-const Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) const { return deepseek::sub_(*this, o, alpha); }
+const Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) const {
+  return deepseek::add_(*this, o, alpha);
+}
+const Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) const {
+  return deepseek::sub_(*this, o, alpha);
+}
 const Tensor& Tensor::mul_(const Tensor& o) const { return deepseek::mul_(*this, o); }
 const Tensor& Tensor::div_(const Tensor& o) const { return deepseek::div_(*this, o); }
 

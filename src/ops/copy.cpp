@@ -45,7 +45,8 @@ Tensor convert_raw(const Tensor& t, DType dtype, Device device) {
     return out;
   }
   // Across devices: convert on the source side, then move bytes contiguously.
-  Tensor src = t.dtype() == dtype && t.is_contiguous() ? t : empty_tensor(t.sizes(), dtype, t.device());
+  Tensor src =
+      t.dtype() == dtype && t.is_contiguous() ? t : empty_tensor(t.sizes(), dtype, t.device());
   if (!src.is_same(t)) backend_for(t.device()).copy(t, src);
   if (device.is_cpu()) {
     backend_for(t.device()).copy_to_host(src, out);
@@ -122,10 +123,9 @@ const Tensor& fill_(const Tensor& self, const Scalar& value) {
   backend_for(self.device()).fill(self, value);
   self.bump_version();
   if (autograd::needs_grad({self})) {
-    autograd::record_inplace("FillBackward0", self, {self}, {},
-                             [](const autograd::BackwardArgs& g) -> TensorList {
-                               return {zeros_like(g.grad())};
-                             });
+    autograd::record_inplace(
+        "FillBackward0", self, {self}, {},
+        [](const autograd::BackwardArgs& g) -> TensorList { return {zeros_like(g.grad())}; });
   }
   return self;
 }
@@ -167,8 +167,12 @@ const Tensor& assign_inplace(const Tensor& self, const TensorList& others, const
 }
 
 // Tensor methods of this family.
-Tensor Tensor::to(DType dtype, bool copy) const { return deepseek::to(*this, device(), dtype, copy); }
-Tensor Tensor::to(Device device, bool copy) const { return deepseek::to(*this, device, dtype(), copy); }
+Tensor Tensor::to(DType dtype, bool copy) const {
+  return deepseek::to(*this, device(), dtype, copy);
+}
+Tensor Tensor::to(Device device, bool copy) const {
+  return deepseek::to(*this, device, dtype(), copy);
+}
 Tensor Tensor::to(Device device, DType dtype, bool copy) const {
   return deepseek::to(*this, device, dtype, copy);
 }

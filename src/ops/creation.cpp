@@ -37,7 +37,8 @@ void check_floating_random(const char* kernel, DType dtype) {
 Tensor random_tensor(RandomKind kind, const Shape& shape, DType dtype, Device device,
                      Generator* gen, double a, double b) {
   Tensor out = new_tensor(shape, dtype, device);
-  auto [seed, offset] = (gen ? *gen : default_generator()).reserve(static_cast<uint64_t>(out.numel()));
+  auto [seed, offset] =
+      (gen ? *gen : default_generator()).reserve(static_cast<uint64_t>(out.numel()));
   backend_for(device).random(kind, out, seed, offset, a, b);
   return out;
 }
@@ -45,7 +46,8 @@ Tensor random_tensor(RandomKind kind, const Shape& shape, DType dtype, Device de
 }  // namespace
 
 Tensor empty(const Shape& shape, TensorOptions options) {
-  return finish(new_tensor(shape, options.dtype_or(default_float_dtype()), options.device), options);
+  return finish(new_tensor(shape, options.dtype_or(default_float_dtype()), options.device),
+                options);
 }
 
 Tensor full(const Shape& shape, const Scalar& value, TensorOptions options) {
@@ -140,8 +142,8 @@ Tensor linspace(double start, double end, int64_t steps, TensorOptions options) 
 
 Tensor eye(int64_t n, std::optional<int64_t> m, TensorOptions options) {
   const int64_t cols = m.value_or(n);
-  DS_CHECK(n >= 0 && cols >= 0, RuntimeError, "eye: n and m must be non-negative, got {} and {}",
-           n, cols);
+  DS_CHECK(n >= 0 && cols >= 0, RuntimeError, "eye: n and m must be non-negative, got {} and {}", n,
+           cols);
   Tensor out = zeros({n, cols}, TensorOptions(options).set_requires_grad(false));
   if (n > 0 && cols > 0) {
     backend_for(out.device()).fill(make_view(out, {std::min(n, cols)}, {cols + 1}, 0), 1);
@@ -189,13 +191,12 @@ Tensor randperm(int64_t n, TensorOptions options, Generator* gen) {
 
 Tensor bernoulli_like(const Tensor& like, double p, Generator* gen) {
   DS_CHECK(p >= 0 && p <= 1, ValueError, "bernoulli: p must be in [0, 1], got {}", p);
-  return random_tensor(RandomKind::Bernoulli, like.sizes(), like.dtype(), like.device(), gen, p,
-                       0);
+  return random_tensor(RandomKind::Bernoulli, like.sizes(), like.dtype(), like.device(), gen, p, 0);
 }
 
 namespace {
-const Tensor& random_fill_(const Tensor& self, RandomKind kind, double a, double b,
-                           Generator* gen, const char* op) {
+const Tensor& random_fill_(const Tensor& self, RandomKind kind, double a, double b, Generator* gen,
+                           const char* op) {
   check_floating_random(op, self.dtype());
   Tensor fresh = random_tensor(kind, self.sizes(), self.dtype(), self.device(), gen, a, b);
   backend_for(self.device()).copy(fresh, self);

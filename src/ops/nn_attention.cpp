@@ -37,7 +37,8 @@ namespace {
 Tensor batch_rows(const Tensor& t, int64_t start, int64_t n) {
   if (!t.defined()) return t;
   Tensor d = t.detach();
-  return make_view(d, {n, d.size(1), d.size(2)}, d.strides(), d.storage_offset() + start * d.stride(0));
+  return make_view(d, {n, d.size(1), d.size(2)}, d.strides(),
+                   d.storage_offset() + start * d.stride(0));
 }
 
 // How the batch splits into kernel calls: `outer` calls over `inner` batches each; call o
@@ -80,8 +81,8 @@ Chunks plan_chunks(const Tensor& mask, const Shape& batch, int64_t Tq, int64_t T
       offset += (rest % batch[d]) * me.stride(d);
       rest /= batch[d];
     }
-    c.mask_views.push_back(make_view(me, {c.inner, Tq, Tk},
-                                     {inner_stride, me.stride(nb), me.stride(nb + 1)}, offset));
+    c.mask_views.push_back(
+        make_view(me, {c.inner, Tq, Tk}, {inner_stride, me.stride(nb), me.stride(nb + 1)}, offset));
   }
   return c;
 }
@@ -92,8 +93,7 @@ uint64_t counters_per_call(const Chunks& c, int64_t Tq, int64_t Tk) {
   return static_cast<uint64_t>((c.inner * Tq * Tk + 3) / 4);
 }
 
-AttentionParams call_params(AttentionParams p, const Chunks& c, int64_t o, int64_t Tq,
-                            int64_t Tk) {
+AttentionParams call_params(AttentionParams p, const Chunks& c, int64_t o, int64_t Tq, int64_t Tk) {
   p.offset += static_cast<uint64_t>(o) * counters_per_call(c, Tq, Tk);
   return p;
 }
@@ -119,8 +119,8 @@ Tensor attention_core(const Tensor& q, const Tensor& k, const Tensor& v, const T
     Tensor lse_rows = make_view(lse, {n, Tq}, lse.strides(), b0 * Tq);
     be.attention_forward(call_params(params, chunks, o, Tq, Tk), batch_rows(qd, b0, n),
                          batch_rows(kd, b0, n), batch_rows(vd, b0, n),
-                         mask.defined() ? chunks.mask_views[o] : Tensor(),
-                         batch_rows(out, b0, n), lse_rows);
+                         mask.defined() ? chunks.mask_views[o] : Tensor(), batch_rows(out, b0, n),
+                         lse_rows);
   }
   if (!autograd::needs_grad({q, k, v, mask})) return out;
   const Shape mask_shape = mask.defined() ? mask.sizes() : Shape{};
@@ -198,11 +198,12 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
   DS_CHECK(k.size(-2) == v.size(-2), RuntimeError,
            "{}: Expected key and value to have the same sequence length, got key {} and value {}",
            op, shape_str(k.sizes()), shape_str(v.sizes()));
-  DS_CHECK(dropout_p >= 0 && dropout_p < 1, ValueError,
-           "{}: dropout_p must be in [0, 1), got {}", op, dropout_p);
+  DS_CHECK(dropout_p >= 0 && dropout_p < 1, ValueError, "{}: dropout_p must be in [0, 1), got {}",
+           op, dropout_p);
   DS_CHECK(window_size >= 0, ValueError, "{}: window_size must be non-negative, got {}", op,
            window_size);
-  const Shape batch = broadcast_shapes(broadcast_shapes(leading(q), leading(k), op), leading(v), op);
+  const Shape batch =
+      broadcast_shapes(broadcast_shapes(leading(q), leading(k), op), leading(v), op);
   int64_t B = 1;
   for (int64_t s : batch) B *= s;
   const int64_t Tq = q.size(-2), Tk = k.size(-2), D = q.size(-1), Dv = v.size(-1);

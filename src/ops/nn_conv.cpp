@@ -77,16 +77,15 @@ Padding padding_from_string(const std::string& mode, const Tensor& w,
 }
 
 // Validates a `dims`-D convolution of a batched input and builds its parameters.
-ConvParams validate(const char* op, const Tensor& x, const Tensor& w, const Tensor& b,
-                    size_t dims, std::vector<int64_t> stride, const Padding& pad,
-                    std::vector<int64_t> dilation, int64_t groups) {
+ConvParams validate(const char* op, const Tensor& x, const Tensor& w, const Tensor& b, size_t dims,
+                    std::vector<int64_t> stride, const Padding& pad, std::vector<int64_t> dilation,
+                    int64_t groups) {
   check_same_device(op, {x, w, b});
   DS_CHECK(is_floating(x.dtype()), RuntimeError, "{}: \"{}\" not implemented for '{}'", op,
            "convolution", dtype_name(x.dtype()));
   DS_CHECK(w.dtype() == x.dtype() && (!b.defined() || b.dtype() == x.dtype()), RuntimeError,
            "{}: expected scalar type {} but found {} (input, weight and bias dtypes must match)",
-           op, dtype_name(x.dtype()),
-           dtype_name(w.dtype() != x.dtype() ? w.dtype() : b.dtype()));
+           op, dtype_name(x.dtype()), dtype_name(w.dtype() != x.dtype() ? w.dtype() : b.dtype()));
   DS_CHECK(w.dim() == static_cast<int64_t>(dims) + 2, RuntimeError,
            "{}: expected weight to be {}-dimensional [out_channels, in_channels / groups, "
            "*kernel_size], but got weight of size {}",
@@ -123,8 +122,8 @@ ConvParams validate(const char* op, const Tensor& x, const Tensor& w, const Tens
   }
   // 1-D convolutions run as 2-D ones over a unit height.
   if (dims == 1) {
-    return ConvParams{{1, stride[0]}, {0, pad.before[0]}, {0, pad.after[0]}, {1, dilation[0]},
-                      groups};
+    return ConvParams{
+        {1, stride[0]}, {0, pad.before[0]}, {0, pad.after[0]}, {1, dilation[0]}, groups};
   }
   return ConvParams{stride, pad.before, pad.after, dilation, groups};
 }
@@ -171,16 +170,16 @@ Tensor convolution_backward_input(const Tensor& grad_out, const Tensor& weight,
   backend_for(grad_out.device()).conv_backward_input(p, dense(grad_out), dense(weight), gx);
   if (autograd::needs_grad({grad_out, weight})) {
     const Shape w_shape = weight.sizes();
-    autograd::record(
-        "ConvolutionBackwardInput", {grad_out, weight}, {gx},
-        {save(weight.requires_grad() ? grad_out : Tensor()),
-         save(grad_out.requires_grad() ? weight : Tensor())},
-        [p, w_shape](const BackwardArgs& g) -> TensorList {
-          TensorList r(2);
-          if (g.needs(0)) r[0] = conv_core(g.grad(), g.saved[1], Tensor(), p);
-          if (g.needs(1)) r[1] = convolution_backward_weight(g.saved[0], g.grad(), w_shape, p);
-          return r;
-        });
+    autograd::record("ConvolutionBackwardInput", {grad_out, weight}, {gx},
+                     {save(weight.requires_grad() ? grad_out : Tensor()),
+                      save(grad_out.requires_grad() ? weight : Tensor())},
+                     [p, w_shape](const BackwardArgs& g) -> TensorList {
+                       TensorList r(2);
+                       if (g.needs(0)) r[0] = conv_core(g.grad(), g.saved[1], Tensor(), p);
+                       if (g.needs(1))
+                         r[1] = convolution_backward_weight(g.saved[0], g.grad(), w_shape, p);
+                       return r;
+                     });
   }
   return gx;
 }
@@ -192,16 +191,16 @@ Tensor convolution_backward_weight(const Tensor& grad_out, const Tensor& input,
       .conv_backward_weight(p, dense(grad_out), dense(input), gw, Tensor());
   if (autograd::needs_grad({grad_out, input})) {
     const Shape x_shape = input.sizes();
-    autograd::record(
-        "ConvolutionBackwardWeight", {grad_out, input}, {gw},
-        {save(input.requires_grad() ? grad_out : Tensor()),
-         save(grad_out.requires_grad() ? input : Tensor())},
-        [p, x_shape](const BackwardArgs& g) -> TensorList {
-          TensorList r(2);
-          if (g.needs(0)) r[0] = conv_core(g.saved[1], g.grad(), Tensor(), p);
-          if (g.needs(1)) r[1] = convolution_backward_input(g.saved[0], g.grad(), x_shape, p);
-          return r;
-        });
+    autograd::record("ConvolutionBackwardWeight", {grad_out, input}, {gw},
+                     {save(input.requires_grad() ? grad_out : Tensor()),
+                      save(grad_out.requires_grad() ? input : Tensor())},
+                     [p, x_shape](const BackwardArgs& g) -> TensorList {
+                       TensorList r(2);
+                       if (g.needs(0)) r[0] = conv_core(g.saved[1], g.grad(), Tensor(), p);
+                       if (g.needs(1))
+                         r[1] = convolution_backward_input(g.saved[0], g.grad(), x_shape, p);
+                       return r;
+                     });
   }
   return gw;
 }

@@ -19,8 +19,8 @@ Tensor masked(const Tensor& input, double p, const Shape& mask_shape, Generator*
   DS_CHECK(is_floating(input.dtype()), RuntimeError,
            "dropout: expected a floating point input, got {}", dtype_name(input.dtype()));
   if (p == 1.0) return mul(input, zeros_like(input));
-  Tensor keep = bernoulli_like(empty_tensor(mask_shape, input.dtype(), input.device()), 1.0 - p,
-                               gen);
+  Tensor keep =
+      bernoulli_like(empty_tensor(mask_shape, input.dtype(), input.device()), 1.0 - p, gen);
   return mul(input, mul(keep, wrapped_scalar(1.0 / (1.0 - p))));
 }
 

@@ -39,9 +39,9 @@ void renormalize_rows(const Tensor& weight, const Tensor& idx, double max_norm, 
   autograd::NoGradGuard no_grad;
   Tensor rows = index_select(weight, 0, idx);
   Tensor norms = norm(rows, norm_type, {1}, true);
-  Tensor scale = where(gt(norms, wrapped_scalar(max_norm)),
-                       div(wrapped_scalar(max_norm), add(norms, wrapped_scalar(1e-7))),
-                       ones_like(norms));
+  Tensor scale =
+      where(gt(norms, wrapped_scalar(max_norm)),
+            div(wrapped_scalar(max_norm), add(norms, wrapped_scalar(1e-7))), ones_like(norms));
   index_put_tensors_(weight, {idx}, mul(rows, scale), false);
 }
 
@@ -97,8 +97,10 @@ Tensor one_hot(const Tensor& input, int64_t num_classes) {
              "one_hot: Can not infer total number of classes from empty tensor.");
     num_classes = amax(input).item<int64_t>() + 1;
   }
-  DS_CHECK(num_classes >= 0, RuntimeError, "one_hot: num_classes should be -1 or non-negative, "
-           "got {}", num_classes);
+  DS_CHECK(num_classes >= 0, RuntimeError,
+           "one_hot: num_classes should be -1 or non-negative, "
+           "got {}",
+           num_classes);
   if (input.numel() > 0) {
     DS_CHECK(amin(input).item<int64_t>() >= 0, RuntimeError,
              "one_hot: Class values must be non-negative.");

@@ -195,7 +195,7 @@ ClassLoss class_index_loss(const Tensor& logp, const ClassTarget& ct, const Tens
   }
   Tensor weighted = w.defined() ? mul(logp, reshape(w, class_dim_shape(logp))) : logp;
   Tensor smooth = masked_fill(neg(sum(weighted, {1})), ignored, 0);
-  Tensor smooth_r = ct.reduction == "none" ? smooth
+  Tensor smooth_r = ct.reduction == "none"  ? smooth
                     : ct.reduction == "sum" ? sum(smooth)
                                             : div(sum(smooth), sum(terms.weight));
   r.loss = add(mul(nll, num(1 - eps)), mul(smooth_r, num(eps / C)));
@@ -223,8 +223,8 @@ Tensor cross_entropy_backward(const Tensor& grad, const TensorList& saved, const
   Tensor p = softmax(x, 1);  // part of the graph under create_graph
   Tensor gx = mul(p, unsqueeze(rowsum, 1));
   if (b.defined()) {
-    gx = sub(gx, w.defined() ? mul(unsqueeze(b, 1), reshape(w, class_dim_shape(x)))
-                             : unsqueeze(b, 1));
+    gx = sub(gx,
+             w.defined() ? mul(unsqueeze(b, 1), reshape(w, class_dim_shape(x))) : unsqueeze(b, 1));
   }
   Tensor index = unsqueeze(t, 1);
   Tensor minus_a = unsqueeze(neg(a), 1);
@@ -280,7 +280,7 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
     Tensor prod = mul(logp, y);
     if (w.defined()) prod = mul(prod, reshape(w, class_dim_shape(b.input)));
     Tensor loss = neg(sum(prod, {1}));
-    Tensor r = reduction == "mean" ? div(sum(loss), num(static_cast<double>(loss.numel())))
+    Tensor r = reduction == "mean"  ? div(sum(loss), num(static_cast<double>(loss.numel())))
                : reduction == "sum" ? sum(loss)
                                     : loss;
     return unbatch(r, b.unbatched, reduction);
@@ -288,8 +288,7 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
   Tensor t = checked_class_target(op, b.input, b.target, ignore_index);
   const ClassTarget ct{t, ignore_index, label_smoothing, reduction};
   if (w.defined() && w.requires_grad()) {  // a gradient for the class weights: compose
-    return unbatch(class_index_loss(log_softmax(b.input, 1), ct, w).loss, b.unbatched,
-                   reduction);
+    return unbatch(class_index_loss(log_softmax(b.input, 1), ct, w).loss, b.unbatched, reduction);
   }
   // Our own node on the logits, whose backward takes a few passes over [N, C] instead of
   // log_softmax's and gather's backward chains. It saves the logits (as much memory as
@@ -300,12 +299,12 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
     cl = class_index_loss(log_softmax(b.input, 1), ct, w);
   }
   if (!autograd::needs_grad({b.input})) return unbatch(cl.loss, b.unbatched, reduction);
-  autograd::record("CrossEntropyLossBackward0", {b.input}, {cl.loss},
-                   {save(b.input), save(cl.safe_target), save(cl.target_weight), save(cl.kept),
-                    save(w)},
-                   [ct](const BackwardArgs& g) -> TensorList {
-                     return {cross_entropy_backward(g.grad(), g.saved, ct)};
-                   });
+  autograd::record(
+      "CrossEntropyLossBackward0", {b.input}, {cl.loss},
+      {save(b.input), save(cl.safe_target), save(cl.target_weight), save(cl.kept), save(w)},
+      [ct](const BackwardArgs& g) -> TensorList {
+        return {cross_entropy_backward(g.grad(), g.saved, ct)};
+      });
   return unbatch(cl.loss, b.unbatched, reduction);
 }
 

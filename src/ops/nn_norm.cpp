@@ -31,14 +31,14 @@ namespace {
 // and for broadcasting the per-channel weight.
 struct NormLayout {
   NormParams p;
-  Shape kernel_shape;   // [rows, cols] or [N, C, S]
-  Shape stats_out;      // mean/rstd as the kernel writes them
-  Shape stats_shape;    // x viewed so that statistics reduce over stat_dims
+  Shape kernel_shape;  // [rows, cols] or [N, C, S]
+  Shape stats_out;     // mean/rstd as the kernel writes them
+  Shape stats_shape;   // x viewed so that statistics reduce over stat_dims
   Dims stat_dims;
   Shape channel_shape;  // x viewed so that weight broadcasts as weight_view
   Shape weight_view;
-  Dims affine_dims;     // dims of channel_shape that dweight/dbias sum over
-  Shape affine_shape;   // weight and bias: normalized_shape, or [C]
+  Dims affine_dims;    // dims of channel_shape that dweight/dbias sum over
+  Shape affine_shape;  // weight and bias: normalized_shape, or [C]
 };
 
 struct NormResult {
@@ -52,8 +52,7 @@ Tensor num(double v) { return wrapped_scalar(v); }
 // The gradient formula in differentiable ops (used under create_graph). given_mean/rstd are
 // the constant statistics of eval-mode batch norm (undefined otherwise).
 TensorList composite_backward(const NormLayout& L, const BackwardArgs& g, const Tensor& x,
-                              const Tensor& w, const Tensor& given_mean,
-                              const Tensor& given_rstd) {
+                              const Tensor& w, const Tensor& given_mean, const Tensor& given_rstd) {
   const bool rms = L.p.kind == NormKind::Rms;
   const bool given = L.p.use_given_stats;
   Tensor xs = reshape(x, L.stats_shape);
@@ -89,8 +88,8 @@ TensorList composite_backward(const NormLayout& L, const BackwardArgs& g, const 
 
 // Forward through the kernel and the record step shared by every kind. For eval-mode batch
 // norm, mean/rstd come in; otherwise the kernel computes them.
-NormResult norm_core(const NormLayout& L, const Tensor& x, const Tensor& w_in,
-                     const Tensor& b_in, Tensor mean, Tensor rstd) {
+NormResult norm_core(const NormLayout& L, const Tensor& x, const Tensor& w_in, const Tensor& b_in,
+                     Tensor mean, Tensor rstd) {
   const Tensor w = w_in.defined() ? w_in.to(x.dtype()) : w_in;
   const Tensor b = b_in.defined() ? b_in.to(x.dtype()) : b_in;
   const Tensor xk = reshape(dense(x), L.kernel_shape);
@@ -152,8 +151,8 @@ NormLayout row_layout(const char* op, NormKind kind, const Tensor& x, const Shap
     DS_CHECK(!t->defined() || t->sizes() == normalized, RuntimeError,
              "{}: Expected {} to be of same shape as normalized_shape, but got {} of shape {} and "
              "normalized_shape = {}",
-             op, t == &w ? "weight" : "bias", t == &w ? "weight" : "bias",
-             shape_str(t->sizes()), shape_str(normalized));
+             op, t == &w ? "weight" : "bias", t == &w ? "weight" : "bias", shape_str(t->sizes()),
+             shape_str(normalized));
   }
   int64_t cols = 1;
   for (int64_t s : normalized) cols *= s;
@@ -218,18 +217,25 @@ Tensor rms_norm(const Tensor& input, const Shape& normalized_shape, const Tensor
     e = *eps;
   } else {
     switch (input.dtype()) {
-      case DType::Float64: e = std::numeric_limits<double>::epsilon(); break;
-      case DType::Float16: e = 0.0009765625; break;
-      case DType::BFloat16: e = 0.0078125; break;
-      default: e = std::numeric_limits<float>::epsilon();
+      case DType::Float64:
+        e = std::numeric_limits<double>::epsilon();
+        break;
+      case DType::Float16:
+        e = 0.0009765625;
+        break;
+      case DType::BFloat16:
+        e = 0.0078125;
+        break;
+      default:
+        e = std::numeric_limits<float>::epsilon();
     }
   }
   NormLayout L = row_layout("rms_norm", NormKind::Rms, input, normalized_shape, weight, {}, e);
   return norm_core(L, input, weight, {}, {}, {}).out;
 }
 
-Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight,
-                  const Tensor& bias, double eps) {
+Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight, const Tensor& bias,
+                  double eps) {
   check_floating("group_norm", input);
   check_same_device("group_norm", {input, weight, bias});
   DS_CHECK(input.dim() >= 2, RuntimeError,

@@ -46,7 +46,8 @@ Tensor pad_dim_constant(const Tensor& x_in, int64_t dim, int64_t before, int64_t
   auto block = [&](int64_t n) {
     Shape s = x.sizes();
     s[dim] = n;
-    return is_floating(x.dtype()) ? full(s, value, opts) : full(s, static_cast<int64_t>(value), opts);
+    return is_floating(x.dtype()) ? full(s, value, opts)
+                                  : full(s, static_cast<int64_t>(value), opts);
   };
   if (before > 0) parts.push_back(block(before));
   parts.push_back(x);

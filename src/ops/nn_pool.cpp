@@ -24,15 +24,18 @@ bool is_max(PoolKind k) { return k == PoolKind::Max || k == PoolKind::AdaptiveMa
 
 const char* node_name(PoolKind k) {
   switch (k) {
-    case PoolKind::Max: return "MaxPool2DWithIndicesBackward0";
-    case PoolKind::Avg: return "AvgPool2DBackward0";
-    case PoolKind::AdaptiveMax: return "AdaptiveMaxPool2DBackward0";
-    default: return "AdaptiveAvgPool2DBackward0";
+    case PoolKind::Max:
+      return "MaxPool2DWithIndicesBackward0";
+    case PoolKind::Avg:
+      return "AvgPool2DBackward0";
+    case PoolKind::AdaptiveMax:
+      return "AdaptiveMaxPool2DBackward0";
+    default:
+      return "AdaptiveAvgPool2DBackward0";
   }
 }
 
-std::tuple<Tensor, Tensor> pool_core(const Tensor& x, const PoolParams& p, int64_t OH,
-                                     int64_t OW);
+std::tuple<Tensor, Tensor> pool_core(const Tensor& x, const PoolParams& p, int64_t OH, int64_t OW);
 
 // d(input) of a pooling from d(output): an op whose own backward pools again (avg) or
 // gathers through the indices (max).
@@ -42,24 +45,22 @@ Tensor pool_backward(const Tensor& grad_out, const Tensor& indices, const Shape&
   backend_for(grad_out.device()).pool_backward(p, dense(grad_out), indices, gx);
   if (autograd::needs_grad({grad_out})) {
     const Shape out_shape = grad_out.sizes();
-    autograd::record(
-        std::string(node_name(p.kind)) + "Backward", {grad_out}, {gx}, {save(indices)},
-        [p, out_shape](const BackwardArgs& g) -> TensorList {
-          if (is_max(p.kind)) {
-            const Shape& s = out_shape;
-            Tensor gg = reshape(g.grad(), {s[0], s[1], -1});
-            Tensor idx = reshape(g.saved[0], {s[0], s[1], -1});
-            return {reshape(gather(gg, 2, idx), s)};
-          }
-          return {std::get<0>(pool_core(g.grad(), p, out_shape[2], out_shape[3]))};
-        });
+    autograd::record(std::string(node_name(p.kind)) + "Backward", {grad_out}, {gx}, {save(indices)},
+                     [p, out_shape](const BackwardArgs& g) -> TensorList {
+                       if (is_max(p.kind)) {
+                         const Shape& s = out_shape;
+                         Tensor gg = reshape(g.grad(), {s[0], s[1], -1});
+                         Tensor idx = reshape(g.saved[0], {s[0], s[1], -1});
+                         return {reshape(gather(gg, 2, idx), s)};
+                       }
+                       return {std::get<0>(pool_core(g.grad(), p, out_shape[2], out_shape[3]))};
+                     });
   }
   return gx;
 }
 
 // The differentiable 2-D primitive over a validated [N, C, H, W] input.
-std::tuple<Tensor, Tensor> pool_core(const Tensor& x, const PoolParams& p, int64_t OH,
-                                     int64_t OW) {
+std::tuple<Tensor, Tensor> pool_core(const Tensor& x, const PoolParams& p, int64_t OH, int64_t OW) {
   const Shape out_shape{x.size(0), x.size(1), OH, OW};
   Tensor out = empty_tensor(out_shape, x.dtype(), x.device());
   Tensor indices = is_max(p.kind) ? empty_tensor(out_shape, DType::Int64, x.device()) : Tensor();
@@ -87,7 +88,9 @@ int64_t pooled_size(int64_t in, int64_t k, int64_t s, int64_t pad, int64_t dil, 
 IntList per_dim(const IntList& v, size_t dims, const char* op, const char* name) {
   DS_CHECK(v.size() == 1 || v.size() == dims, RuntimeError,
            "{}: {} must either be a single int, or a tuple of {} ints", op, name,
-           dims == 1 ? "one" : dims == 2 ? "two" : "three");
+           dims == 1   ? "one"
+           : dims == 2 ? "two"
+                       : "three");
   return v.size() == dims ? v : IntList(dims, v[0]);
 }
 
@@ -144,11 +147,11 @@ std::tuple<Tensor, Tensor> window_pool(const char* op, PoolKind kind, size_t dim
              op, shape_str(kernel));
     DS_CHECK(stride[d] > 0, RuntimeError, "{}: stride must be greater than zero, but got {}", op,
              shape_str(stride));
-    DS_CHECK(dilation[d] > 0, RuntimeError,
-             "{}: dilation should be greater than zero, but got {}", op, shape_str(dilation));
+    DS_CHECK(dilation[d] > 0, RuntimeError, "{}: dilation should be greater than zero, but got {}",
+             op, shape_str(dilation));
     DS_CHECK(padding[d] >= 0 && padding[d] * 2 <= kernel[d], RuntimeError,
-             "{}: pad should be at most half of kernel size, but got pad={} and kernel_size={}",
-             op, padding[d], kernel[d]);
+             "{}: pad should be at most half of kernel size, but got pad={} and kernel_size={}", op,
+             padding[d], kernel[d]);
   }
   DS_CHECK(!divisor_override || *divisor_override != 0, RuntimeError,
            "{}: divisor must be not zero", op);
@@ -186,8 +189,10 @@ std::tuple<Tensor, Tensor> adaptive_pool(const char* op, PoolKind kind, size_t d
                                          const Tensor& input, const IntList& output_size) {
   IntList out_size = per_dim(output_size, dims, op, "output_size");
   for (int64_t o : out_size) {
-    DS_CHECK(o >= 0, RuntimeError, "{}: elements of output_size must be greater than or equal "
-             "to 0 but received {}", op, shape_str(out_size));
+    DS_CHECK(o >= 0, RuntimeError,
+             "{}: elements of output_size must be greater than or equal "
+             "to 0 but received {}",
+             op, shape_str(out_size));
   }
   PoolInput in = pool_input(op, input, dims, true);
   PoolParams p;
@@ -202,8 +207,8 @@ std::tuple<Tensor, Tensor> adaptive_pool(const char* op, PoolKind kind, size_t d
 std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const IntList& kernel_size,
                                                    const IntList& stride, const IntList& padding,
                                                    const IntList& dilation, bool ceil_mode) {
-  return window_pool("max_pool2d", PoolKind::Max, 2, input, kernel_size, stride, padding,
-                     dilation, ceil_mode, true, std::nullopt);
+  return window_pool("max_pool2d", PoolKind::Max, 2, input, kernel_size, stride, padding, dilation,
+                     ceil_mode, true, std::nullopt);
 }
 Tensor max_pool2d(const Tensor& input, const IntList& kernel_size, const IntList& stride,
                   const IntList& padding, const IntList& dilation, bool ceil_mode) {
@@ -213,8 +218,8 @@ Tensor max_pool2d(const Tensor& input, const IntList& kernel_size, const IntList
 std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& input, const IntList& kernel_size,
                                                    const IntList& stride, const IntList& padding,
                                                    const IntList& dilation, bool ceil_mode) {
-  return window_pool("max_pool1d", PoolKind::Max, 1, input, kernel_size, stride, padding,
-                     dilation, ceil_mode, true, std::nullopt);
+  return window_pool("max_pool1d", PoolKind::Max, 1, input, kernel_size, stride, padding, dilation,
+                     ceil_mode, true, std::nullopt);
 }
 Tensor max_pool1d(const Tensor& input, const IntList& kernel_size, const IntList& stride,
                   const IntList& padding, const IntList& dilation, bool ceil_mode) {

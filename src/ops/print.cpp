@@ -100,7 +100,7 @@ class Formatter {
       sci_mode_ = wide || mn < 1.0e-4;
     }
     for (double v : nonzero_finite) {
-      size_t len = sci_mode_  ? python_sci(v, precision_).size()
+      size_t len = sci_mode_   ? python_sci(v, precision_).size()
                    : int_mode_ ? python_fixed(v, 0).size() + 1
                                : python_fixed(v, precision_).size();
       width_ = std::max(width_, len);
@@ -141,7 +141,8 @@ Tensor shown_values(const Tensor& t, bool summarize, int64_t edge) {
         const size_t d = cut_dims[j];
         block[d] = edge;
         if ((mask >> j) & 1u) {
-          src_offset += (src.size(static_cast<int64_t>(d)) - edge) * src.stride(static_cast<int64_t>(d));
+          src_offset +=
+              (src.size(static_cast<int64_t>(d)) - edge) * src.stride(static_cast<int64_t>(d));
           dst_offset += edge * dst.stride(static_cast<int64_t>(d));
         }
       }
@@ -217,8 +218,9 @@ std::string add_suffixes(std::string text, const std::vector<std::string>& suffi
   const int64_t linewidth = print_options().linewidth;
   const size_t last_newline = text.rfind('\n');
   // Mirrors torch's arithmetic, where rfind() returns -1 when there is no newline.
-  int64_t last_line_len = static_cast<int64_t>(text.size()) -
-                          (last_newline == std::string::npos ? -1 : static_cast<int64_t>(last_newline)) + 1;
+  int64_t last_line_len =
+      static_cast<int64_t>(text.size()) -
+      (last_newline == std::string::npos ? -1 : static_cast<int64_t>(last_newline)) + 1;
   for (const std::string& s : suffixes) {
     // Measured as torch would measure "dtype=torch.<name>", so that a printout breaks its
     // lines exactly where PyTorch's does and the two diff cleanly after the module rename.

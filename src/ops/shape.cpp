@@ -632,6 +632,29 @@ Tensor flip(const Tensor& x, const std::vector<int64_t>& dims) {
   return out.is_same(x) ? clone(x) : out;  // a flip always returns new memory
 }
 
+Tensor roll(const Tensor& x, const std::vector<int64_t>& shifts, const std::vector<int64_t>& dims) {
+  DS_CHECK(!shifts.empty(), RuntimeError, "roll: `shifts` required");
+  if (dims.empty()) {
+    // No dims: roll the flattened tensor, then restore the shape.
+    DS_CHECK(shifts.size() == 1, RuntimeError,
+             "roll: shifts and dimensions must align. shifts: {}, dims: 0", shifts.size());
+    return view(roll(reshape(x, {-1}), shifts, {0}), x.sizes());
+  }
+  DS_CHECK(shifts.size() == dims.size(), RuntimeError,
+           "roll: shifts and dimensions must align. shifts: {}, dims: {}", shifts.size(),
+           dims.size());
+  Tensor out = x;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    const int64_t d = normalize_dim(dims[i], x.dim(), "roll");
+    const int64_t n = x.size(d);
+    if (n == 0) continue;
+    const int64_t s = ((shifts[i] % n) + n) % n;  // elements that wrap to the front
+    if (s == 0) continue;
+    out = cat({narrow(out, d, n - s, s), narrow(out, d, 0, n - s)}, d);
+  }
+  return out.is_same(x) ? clone(x) : out;  // a roll always returns new memory
+}
+
 // Tensor methods of this family.
 Tensor Tensor::view(const Shape& s) const { return deepseek::view(*this, s); }
 Tensor Tensor::reshape(const Shape& s) const { return deepseek::reshape(*this, s); }

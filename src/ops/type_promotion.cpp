@@ -64,11 +64,21 @@ void check_scalar_fits(const char* op, const Scalar& value, DType dtype) {
   if (is_floating(dtype) || dtype == DType::Bool || value.is_bool()) return;
   double lo = 0, hi = 0;
   switch (dtype) {
-    case DType::UInt8: lo = -255, hi = 255; break;
-    case DType::Int8: lo = -128, hi = 127; break;
-    case DType::Int16: lo = -32768, hi = 32767; break;
-    case DType::Int32: lo = -2147483648.0, hi = 2147483647.0; break;
-    default: lo = -9223372036854775808.0, hi = 9223372036854775807.0; break;
+    case DType::UInt8:
+      lo = -255, hi = 255;
+      break;
+    case DType::Int8:
+      lo = -128, hi = 127;
+      break;
+    case DType::Int16:
+      lo = -32768, hi = 32767;
+      break;
+    case DType::Int32:
+      lo = -2147483648.0, hi = 2147483647.0;
+      break;
+    default:
+      lo = -9223372036854775808.0, hi = 9223372036854775807.0;
+      break;
   }
   bool fits;
   if (value.is_integral()) {
@@ -78,7 +88,8 @@ void check_scalar_fits(const char* op, const Scalar& value, DType dtype) {
     const double v = value.to_double();
     if (dtype == DType::UInt8) lo = 0;  // only integers wrap
     // 2^63 itself does not fit int64: compare against the exclusive bound.
-    fits = std::isfinite(v) && v >= lo && (dtype == DType::Int64 ? v < 9223372036854775808.0 : v <= hi);
+    fits = std::isfinite(v) && v >= lo &&
+           (dtype == DType::Int64 ? v < 9223372036854775808.0 : v <= hi);
   }
   DS_CHECK(fits, RuntimeError, "{}: value cannot be converted to type {} without overflow", op,
            dtype_name(dtype));
@@ -86,16 +97,26 @@ void check_scalar_fits(const char* op, const Scalar& value, DType dtype) {
 
 const char* scalar_type_name(DType dtype) {
   switch (dtype) {
-    case DType::Bool: return "Bool";
-    case DType::UInt8: return "Byte";
-    case DType::Int8: return "Char";
-    case DType::Int16: return "Short";
-    case DType::Int32: return "Int";
-    case DType::Int64: return "Long";
-    case DType::Float16: return "Half";
-    case DType::BFloat16: return "BFloat16";
-    case DType::Float32: return "Float";
-    case DType::Float64: return "Double";
+    case DType::Bool:
+      return "Bool";
+    case DType::UInt8:
+      return "Byte";
+    case DType::Int8:
+      return "Char";
+    case DType::Int16:
+      return "Short";
+    case DType::Int32:
+      return "Int";
+    case DType::Int64:
+      return "Long";
+    case DType::Float16:
+      return "Half";
+    case DType::BFloat16:
+      return "BFloat16";
+    case DType::Float32:
+      return "Float";
+    case DType::Float64:
+      return "Double";
   }
   return "Unknown";
 }

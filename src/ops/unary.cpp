@@ -47,10 +47,9 @@ Tensor unary_op(UnaryOp op, const Tensor& x, DType compute, const char* node_nam
     autograd::ToSave s = what == Save::Input    ? save(x)
                          : what == Save::Output ? save_output(out)
                                                 : save(Tensor());
-    autograd::record(node_name, {x}, {out}, {s},
-                     [formula](const BackwardArgs& g) -> TensorList {
-                       return {formula(g.grad(), g.saved[0])};
-                     });
+    autograd::record(node_name, {x}, {out}, {s}, [formula](const BackwardArgs& g) -> TensorList {
+      return {formula(g.grad(), g.saved[0])};
+    });
   }
   return out;
 }
@@ -92,10 +91,9 @@ Tensor sqrt(const Tensor& x) {
                   [](const Tensor& g, const Tensor& y) { return div(g, mul(y, num(2))); });
 }
 Tensor rsqrt(const Tensor& x) {
-  return unary_op(UnaryOp::Rsqrt, x, float_compute(x), "RsqrtBackward0", Save::Output,
-                  [](const Tensor& g, const Tensor& y) {
-                    return mul(mul(g, num(-0.5)), mul(y, mul(y, y)));
-                  });
+  return unary_op(
+      UnaryOp::Rsqrt, x, float_compute(x), "RsqrtBackward0", Save::Output,
+      [](const Tensor& g, const Tensor& y) { return mul(mul(g, num(-0.5)), mul(y, mul(y, y))); });
 }
 Tensor sin(const Tensor& x) {
   return unary_op(UnaryOp::Sin, x, float_compute(x), "SinBackward0", Save::Input,
@@ -115,10 +113,9 @@ Tensor sigmoid(const Tensor& x) {
 }
 Tensor relu(const Tensor& x) {
   DS_CHECK(x.dtype() != DType::Bool, RuntimeError, "relu: Boolean inputs not supported for relu");
-  return unary_op(UnaryOp::Relu, x, x.dtype(), "ReluBackward0", Save::Output,
-                  [](const Tensor& g, const Tensor& y) {
-                    return where(gt(y, num(0)), g, zeros_like(g));
-                  });
+  return unary_op(
+      UnaryOp::Relu, x, x.dtype(), "ReluBackward0", Save::Output,
+      [](const Tensor& g, const Tensor& y) { return where(gt(y, num(0)), g, zeros_like(g)); });
 }
 Tensor gelu(const Tensor& x, const std::string& approximate) {
   DS_CHECK(approximate == "none" || approximate == "tanh", ValueError,
@@ -131,14 +128,16 @@ Tensor gelu(const Tensor& x, const std::string& approximate) {
                       Tensor x2 = mul(s, s);
                       Tensor t = tanh(mul(mul(s, add(mul(x2, num(c)), num(1))), num(k)));
                       Tensor left = mul(add(t, num(1)), num(0.5));
-                      Tensor dt = mul(sub(num(1), mul(t, t)), mul(add(mul(x2, num(3 * c)), num(1)), num(k)));
+                      Tensor dt = mul(sub(num(1), mul(t, t)),
+                                      mul(add(mul(x2, num(3 * c)), num(1)), num(k)));
                       return mul(g, add(left, mul(mul(s, num(0.5)), dt)));
                     });
   }
   return unary_op(UnaryOp::Gelu, x, float_compute(x), "GeluBackward0", Save::Input,
                   [](const Tensor& g, const Tensor& s) {
                     Tensor cdf = mul(add(erf(mul(s, num(M_SQRT1_2))), num(1)), num(0.5));
-                    Tensor pdf = mul(exp(mul(mul(s, s), num(-0.5))), num(0.5 * M_2_SQRTPI * M_SQRT1_2));
+                    Tensor pdf =
+                        mul(exp(mul(mul(s, s), num(-0.5))), num(0.5 * M_2_SQRTPI * M_SQRT1_2));
                     return mul(g, add(cdf, mul(s, pdf)));
                   });
 }
@@ -191,12 +190,13 @@ Tensor pow(const Tensor& x, const Scalar& exponent) {
   UnaryParams p;
   p.a = exponent.to_double();
   const double e = p.a;
-  return unary_op(UnaryOp::PowScalar, x, dt, "PowBackward0", Save::Input,
-                  [e](const Tensor& g, const Tensor& s) {
-                    if (e == 0.0) return zeros_like(g);
-                    return mul(mul(g, num(e)), pow(s, Scalar(e - 1.0)));
-                  },
-                  p);
+  return unary_op(
+      UnaryOp::PowScalar, x, dt, "PowBackward0", Save::Input,
+      [e](const Tensor& g, const Tensor& s) {
+        if (e == 0.0) return zeros_like(g);
+        return mul(mul(g, num(e)), pow(s, Scalar(e - 1.0)));
+      },
+      p);
 }
 
 Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
@@ -209,17 +209,19 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> m
   // Floating tensors keep their dtype; others promote with the bounds (int + 0.5 -> float).
   DType dt = x.dtype();
   if (!is_floating(dt)) {
-    dt = result_type({x, min ? wrapped_scalar(*min) : Tensor(), max ? wrapped_scalar(*max) : Tensor()});
+    dt = result_type(
+        {x, min ? wrapped_scalar(*min) : Tensor(), max ? wrapped_scalar(*max) : Tensor()});
   }
   if (dt == DType::Bool) throw_not_implemented_for("clamp", dt);
-  return unary_op(UnaryOp::Clamp, x, dt, "ClampBackward1", Save::Input,
-                  [p](const Tensor& g, const Tensor& s) {
-                    Tensor keep = ones_like(s, TensorOptions(DType::Bool));
-                    if (p.has_a) keep = logical_and(keep, ge(s, num(p.a)));
-                    if (p.has_b) keep = logical_and(keep, le(s, num(p.b)));
-                    return where(keep, g, zeros_like(g));
-                  },
-                  p);
+  return unary_op(
+      UnaryOp::Clamp, x, dt, "ClampBackward1", Save::Input,
+      [p](const Tensor& g, const Tensor& s) {
+        Tensor keep = ones_like(s, TensorOptions(DType::Bool));
+        if (p.has_a) keep = logical_and(keep, ge(s, num(p.a)));
+        if (p.has_b) keep = logical_and(keep, le(s, num(p.b)));
+        return where(keep, g, zeros_like(g));
+      },
+      p);
 }
 
 Tensor clamp(const Tensor& x, const Tensor& min, const Tensor& max) {
@@ -282,8 +284,8 @@ const Tensor& unary_inplace(const Tensor& x, const char* name,
 }
 }  // namespace
 
-#define DS_UNARY_INPLACE(fn) \
-  const Tensor& fn##_(const Tensor& x) { \
+#define DS_UNARY_INPLACE(fn)                                                 \
+  const Tensor& fn##_(const Tensor& x) {                                     \
     return unary_inplace(x, #fn "_", [](const Tensor& t) { return fn(t); }); \
   }
 DS_UNARY_INPLACE(neg)
@@ -335,7 +337,9 @@ Tensor Tensor::cos() const { return deepseek::cos(*this); }
 Tensor Tensor::tanh() const { return deepseek::tanh(*this); }
 Tensor Tensor::sigmoid() const { return deepseek::sigmoid(*this); }
 Tensor Tensor::relu() const { return deepseek::relu(*this); }
-Tensor Tensor::gelu(const std::string& approximate) const { return deepseek::gelu(*this, approximate); }
+Tensor Tensor::gelu(const std::string& approximate) const {
+  return deepseek::gelu(*this, approximate);
+}
 Tensor Tensor::silu() const { return deepseek::silu(*this); }
 Tensor Tensor::sign() const { return deepseek::sign(*this); }
 Tensor Tensor::floor() const { return deepseek::floor(*this); }

@@ -43,8 +43,8 @@ TEST(Elementwise, UnaryOpsMatchStdMath) {
   expect_near_all(sin(x), ref([](double v) { return std::sin(v); }), 1e-12);
   expect_near_all(tanh(x), ref([](double v) { return std::tanh(v); }), 1e-12);
   expect_near_all(sigmoid(x), ref([](double v) { return 1 / (1 + std::exp(-v)); }), 1e-12);
-  expect_near_all(gelu(x), ref([](double v) { return 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))); }),
-                  1e-12);
+  expect_near_all(
+      gelu(x), ref([](double v) { return 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))); }), 1e-12);
   expect_near_all(x.abs(), ref([](double v) { return std::fabs(v); }), 0);
   expect_near_all(x.floor(), ref([](double v) { return std::floor(v); }), 0);
   expect_near_all(x.round(), ref([](double v) { return std::nearbyint(v); }), 0);
@@ -71,7 +71,7 @@ TEST(Elementwise, Float32AndReducedFloatsStayWithinTolerance) {
 }
 
 TEST(Elementwise, BinaryOpsBroadcastAndPromote) {
-  Tensor a = arange(0, 6, 1).view({2, 3});                  // int64
+  Tensor a = arange(0, 6, 1).view({2, 3});                       // int64
   Tensor b = tensor_from(std::vector<float>{0.5f, 1.0f, 2.0f});  // float32
   Tensor c = a * b;
   EXPECT_EQ(c.dtype(), DType::Float32);

@@ -144,7 +144,8 @@ TEST(NnNorm, FusedBackwardMatchesTheDifferentiableFormula) {
       {"rms", [&] { return rms_norm(x, {5}, wl, 1e-5); }},
       {"group", [&] { return group_norm(x, 2, w, b); }},
       {"batch", [&] { return batch_norm(x, {}, {}, w, b, true); }},
-      {"batch_eval", [&] {
+      {"batch_eval",
+       [&] {
          return batch_norm(x, tensor_from<double>({0.1, 0.2, -0.3, 0.0}),
                            tensor_from<double>({1.0, 0.5, 2.0, 1.5}), w, b, false);
        }},
@@ -257,8 +258,11 @@ TEST(NnEmbedding, PaddingRowGetsNoGradient) {
 TEST(NnPad, ModesAgreeOnAKnownRow) {
   Tensor x = reshape(arange(1, 4, 1, TensorOptions(DType::Float32)), {1, 1, 3});  // 1 2 3
   auto row = [](const Tensor& t) { return reshape(t, {-1}); };
-  EXPECT_EQ(max_abs_diff(row(pad(x, {2, 1}, "reflect")), tensor_from<float>({3, 2, 1, 2, 3, 2})), 0);
-  EXPECT_EQ(max_abs_diff(row(pad(x, {2, 1}, "replicate")), tensor_from<float>({1, 1, 1, 2, 3, 3})), 0);
-  EXPECT_EQ(max_abs_diff(row(pad(x, {2, 1}, "circular")), tensor_from<float>({2, 3, 1, 2, 3, 1})), 0);
+  EXPECT_EQ(max_abs_diff(row(pad(x, {2, 1}, "reflect")), tensor_from<float>({3, 2, 1, 2, 3, 2})),
+            0);
+  EXPECT_EQ(max_abs_diff(row(pad(x, {2, 1}, "replicate")), tensor_from<float>({1, 1, 1, 2, 3, 3})),
+            0);
+  EXPECT_EQ(max_abs_diff(row(pad(x, {2, 1}, "circular")), tensor_from<float>({2, 3, 1, 2, 3, 1})),
+            0);
   EXPECT_EQ(max_abs_diff(row(pad(x, {1, -1}, "constant", 9.0)), tensor_from<float>({9, 1, 2})), 0);
 }

@@ -361,8 +361,9 @@ def test_integer_division_semantics():
     ta, tb = torch.tensor(a.tolist()), torch.tensor(b.tolist())
     assert (a // b).tolist() == (ta // tb).tolist()
     assert (a % b).tolist() == (ta % tb).tolist()
-    assert ds.div(a, b, rounding_mode="trunc").tolist() == torch.div(ta, tb, rounding_mode="trunc").tolist()
-    assert ds.div(a, b, rounding_mode="floor").tolist() == torch.div(ta, tb, rounding_mode="floor").tolist()
+    for mode in ("trunc", "floor"):
+        assert ds.div(a, b, rounding_mode=mode).tolist() == \
+            torch.div(ta, tb, rounding_mode=mode).tolist()
     assert_close(a / b, ta.numpy() / tb.numpy(), dtype=ds.float32)
     big = ds.tensor([2 ** 62 + 1, -(2 ** 62) - 1])
     assert ds.div(big, 2, rounding_mode="trunc").tolist() == [2 ** 61, -(2 ** 61)]  # exact
@@ -375,7 +376,8 @@ def test_float_floor_divide_and_remainder_follow_python():
     tb = torch.tensor(b.tolist(), dtype=torch.float64)
     assert_close(a // b, (ta // tb).numpy())
     assert_close(a % b, (ta % tb).numpy())
-    assert_close(ds.div(a, b, rounding_mode="trunc"), torch.div(ta, tb, rounding_mode="trunc").numpy())
+    assert_close(ds.div(a, b, rounding_mode="trunc"),
+                 torch.div(ta, tb, rounding_mode="trunc").numpy())
     assert (a // b).tolist()[2:5] == [0.3 // 0.1, -1.5 // 0.3, 7.5 // -2.0]
 
 
@@ -443,7 +445,8 @@ def test_non_contiguous_operands(layout):
     assert not x.is_contiguous()
     assert_close(ds.exp(x), np.exp(v))
     assert_close(x * x + 1, v * v + 1)
-    assert_close(ds.maximum(x, x.flip(0) if layout != "expanded" else x), np.maximum(v, v[::-1] if layout != "expanded" else v))
+    other, other_v = (x, v) if layout == "expanded" else (x.flip(0), v[::-1])
+    assert_close(ds.maximum(x, other), np.maximum(v, other_v))
     h = x.to(ds.float16)
     assert_close(h + h, v.astype(np.float16).astype(np.float64) * 2)
 

@@ -417,6 +417,11 @@ ROWS = [
     Row("logsigmoid", lambda lib, x: nnf(lib).logsigmoid(x), (T(2, 3, low=-3, high=3),)),
     Row("glu", lambda lib, x: nnf(lib).glu(x, 1), (T(2, 4),)),
     Row("normalize", lambda lib, x: nnf(lib).normalize(x, dim=1), (T(2, 3),)),
+    Row("relu6", lambda lib, x: nnf(lib).relu6(x * 4), (Distinct(3, 4, scale=0.5, offset=0.01),)),
+    Row("softmin", lambda lib, x: nnf(lib).softmin(x, dim=1), (T(2, 3),)),
+    Row("adaptive_avg_pool1d", lambda lib, x: nnf(lib).adaptive_avg_pool1d(x, 3), (T(2, 2, 7),)),
+    Row("adaptive_max_pool1d", lambda lib, x: nnf(lib).adaptive_max_pool1d(x, 3),
+        (Distinct(2, 2, 7),)),
     # ---- nn.functional: losses
     Row("cross_entropy", lambda lib, x, t, w: nnf(lib).cross_entropy(
         x, t, w, ignore_index=2, label_smoothing=0.1),

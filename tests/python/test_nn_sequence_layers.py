@@ -405,3 +405,69 @@ def test_recurrent_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         nn.LSTM(4, 5, dropout=0.0)
+
+
+# ---- Transformer decoder and the full encoder-decoder ----------------------------------------
+
+@pytest.mark.parametrize("ctor", [
+    "TransformerDecoderLayer(8, 2, 16, dropout=0.0)",
+    "TransformerDecoderLayer(8, 4, 12, dropout=0.0, activation='gelu', norm_first=True, "
+    "batch_first=True)",
+])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_transformer_decoder_layer_against_torch(ctor, dtype):
+    d_mod, t_mod = pair(ctor, dtype)
+    batch_first = "batch_first=True" in ctor
+    tgt = randn(*((3, 5, 8) if batch_first else (5, 3, 8)), seed=30, dtype=dtype)
+    memory = randn(*((3, 6, 8) if batch_first else (6, 3, 8)), seed=31, dtype=dtype)
+    causal = np.triu(np.full((5, 5), -np.inf), 1).astype(dtype)
+    memory_mask = _attn_mask(5, 6, dtype)
+
+    def call(mod, tgt, memory, tgt_mask, memory_mask, tgt_padding, memory_padding):
+        return mod(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                   tgt_key_padding_mask=tgt_padding, memory_key_padding_mask=memory_padding)
+    compare_with_torch(d_mod, t_mod, [tgt, memory, causal, memory_mask, _padding_mask(3, 5),
+                                      _padding_mask(3, 6)], dtype, grad_inputs=[0, 1],
+                       call=call)
+
+
+def test_transformer_against_torch():
+    ctor = "Transformer(8, 2, 2, 1, 16, dropout=0.0, batch_first=True)"
+    d_mod, t_mod = pair(ctor)
+    assert "decoder.layers.0.multihead_attn.in_proj_weight" in d_mod.state_dict()
+    d_mask = nn.Transformer.generate_square_subsequent_mask(4, dtype=ds.float64)
+    t_mask = torch.nn.Transformer.generate_square_subsequent_mask(4).double()
+    np.testing.assert_array_equal(d_mask.numpy(), t_mask.numpy())
+
+    def call(mod, src, tgt, tgt_mask, src_padding):
+        return mod(src, tgt, tgt_mask=tgt_mask, src_key_padding_mask=src_padding,
+                   memory_key_padding_mask=src_padding)
+    compare_with_torch(d_mod, t_mod, [randn(2, 6, 8, seed=32), randn(2, 4, 8, seed=33),
+                                      t_mask.numpy(), _padding_mask(2, 6)],
+                       grad_inputs=[0, 1], call=call)
+    # Matrices are xavier_uniform_: linear1 of an encoder layer is [16, 8].
+    w = d_mod.encoder.layers[0].linear1.weight.detach().numpy()
+    assert np.abs(w).max() <= math.sqrt(6.0 / (16 + 8))
+    with pytest.raises(RuntimeError, match="the batch number of src and tgt must be equal"):
+        d_mod(ds.randn(2, 6, 8), ds.randn(3, 4, 8))
+    with pytest.raises(RuntimeError, match="must be equal to d_model"):
+        d_mod(ds.randn(2, 6, 8), ds.randn(2, 4, 6))
+
+
+def test_transformer_subclass_uses_encoder_alone_with_log_mask():
+    # The word_language_model example subclasses nn.Transformer and calls its encoder with
+    # mask = log(tril(ones)), a float causal mask (0 on and below the diagonal, -inf above).
+    class Model(nn.Transformer):
+        def __init__(self):
+            super().__init__(d_model=8, nhead=2, dim_feedforward=16, num_encoder_layers=1,
+                             num_decoder_layers=1, dropout=0.0)
+    model = Model().double()
+    src = ds.tensor(randn(5, 3, 8, seed=34))
+    mask = ds.ones(5, 5, dtype=ds.float64).tril().log()
+    out = model.encoder(src, mask=mask)
+    t_encoder = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(
+        8, 2, 16, dropout=0.0), 1, norm=torch.nn.LayerNorm(8)).double()
+    copy_into_torch(model.encoder, t_encoder)
+    expected = t_encoder(torch.tensor(src.numpy()), mask=torch.tensor(mask.numpy()))
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-7,
+                               atol=1e-7)

@@ -316,3 +316,23 @@ def test_dtypes_pass_through_shape_ops():
                   x.repeat(2, 1), x[:, ::2], x.unsqueeze(0).expand(2, 2, 3).reshape(4, 3)):
             assert y.dtype == dt
             assert y.float().sum().item() == y.numel()
+
+
+def test_roll():
+    a = _base((3, 4, 2))
+    for _, x in _layouts(a):
+        for shifts, dims in [(1, 1), (-1, 0), (5, 2), ((1, -2), (0, 1)), ((2, 1, 7), (2, 0, 1)),
+                             (0, 0), (9, -1)]:
+            _assert_same(x.roll(shifts, dims), np.roll(a, shifts, dims))
+            _assert_same(ds._C.roll(x, shifts, dims), np.roll(a, shifts, dims))
+        _assert_same(x.roll(5), np.roll(a, 5))
+        _assert_same(x.roll(-3, None), np.roll(a, -3))
+    y = ds.tensor(a)
+    r = y.roll(0, 0)
+    r[0, 0, 0] = 100.0  # a roll is new memory even when nothing moves
+    assert y[0, 0, 0].item() == a[0, 0, 0]
+    _assert_same(ds.zeros(0, 3).roll(2, 0), np.zeros((0, 3)))
+    with pytest.raises(RuntimeError, match="shifts and dimensions must align"):
+        y.roll((1, 2), 0)
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        y.roll(1, 3)

@@ -19,11 +19,11 @@ namespace deepseek {
 // Converts implicitly from {1, 2}, a std::vector<int64_t> or a string.
 struct ConvPadding {
   std::vector<int64_t> amounts;
-  std::string mode;  // empty when amounts are given
-  ConvPadding(std::initializer_list<int64_t> a) : amounts(a) {}        // NOLINT
-  ConvPadding(std::vector<int64_t> a) : amounts(std::move(a)) {}       // NOLINT
-  ConvPadding(std::string m) : mode(std::move(m)) {}                   // NOLINT
-  ConvPadding(const char* m) : mode(m) {}                              // NOLINT
+  std::string mode;                                               // empty when amounts are given
+  ConvPadding(std::initializer_list<int64_t> a) : amounts(a) {}   // NOLINT
+  ConvPadding(std::vector<int64_t> a) : amounts(std::move(a)) {}  // NOLINT
+  ConvPadding(std::string m) : mode(std::move(m)) {}              // NOLINT
+  ConvPadding(const char* m) : mode(m) {}                         // NOLINT
 };
 
 // stride/dilation: one value for every spatial dim, or one per dim.

@@ -9,8 +9,7 @@ namespace deepseek {
 
 // Zeroes each element with probability p and scales the rest by 1 / (1 - p) when
 // training; returns input unchanged otherwise.
-Tensor dropout(const Tensor& input, double p = 0.5, bool training = true,
-               Generator* gen = nullptr);
+Tensor dropout(const Tensor& input, double p = 0.5, bool training = true, Generator* gen = nullptr);
 // Zeroes whole channels: input [N, C, *spatial] (or unbatched [C, *spatial]) with
 // spatial_dims trailing dims shares one draw per (n, c).
 Tensor feature_dropout(const Tensor& input, double p, bool training, int64_t spatial_dims,

@@ -41,6 +41,9 @@ Tensor repeat(const Tensor& x, const Shape& repeats);
 Tensor tril(const Tensor& x, int64_t diagonal = 0);
 Tensor triu(const Tensor& x, int64_t diagonal = 0);
 Tensor flip(const Tensor& x, const std::vector<int64_t>& dims);
+// Shifts elements along each dim, wrapping around; no dims rolls the flattened tensor.
+Tensor roll(const Tensor& x, const std::vector<int64_t>& shifts,
+            const std::vector<int64_t>& dims = {});
 
 // Resolves one -1 in `shape` against numel; throws the PyTorch "shape '[..]' is invalid for
 // input of size N" error.

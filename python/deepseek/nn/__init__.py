@@ -12,6 +12,7 @@ from deepseek.nn.modules import (  # noqa: F401
     BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, RMSNorm, GroupNorm,
     Embedding, Dropout, Dropout1d, Dropout2d, Dropout3d,
     RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell,
-    TransformerEncoder, TransformerEncoderLayer,
+    Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
+    TransformerDecoderLayer,
 )
 from deepseek.nn import functional, init, utils  # noqa: F401

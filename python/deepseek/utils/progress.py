@@ -88,6 +88,8 @@ class progress:
         self._closed = False
 
     def __len__(self):
+        if self.total is None:
+            raise TypeError("progress: the length of this iterable is unknown")
         return self.total
 
     def __iter__(self):
@@ -104,6 +106,14 @@ class progress:
     def set_postfix(self, **values):
         """Values shown after the throughput, e.g. set_postfix(loss=0.41, lr=3e-4)."""
         self.postfix = values
+
+    def write(self, message):
+        """Prints a line of its own without breaking the bar (which is redrawn below it)."""
+        if self.interactive and not self._closed:
+            self.file.write("\r\x1b[K")
+        self.file.write(message + "\n")
+        self.file.flush()
+        self._last_draw = 0.0
 
     def close(self):
         """Writes the final state once (a newline ends the in-place bar)."""

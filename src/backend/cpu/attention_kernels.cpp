@@ -128,7 +128,11 @@ struct Problem {
         k(static_cast<const T*>(kt.data_ptr())),
         v(static_cast<const T*>(vt.data_ptr())),
         mask(mt.defined() ? static_cast<const T*>(mt.data_ptr()) : nullptr),
-        B(qt.size(0)), Tq(qt.size(1)), Tk(kt.size(1)), D(qt.size(2)), Dv(vt.size(2)),
+        B(qt.size(0)),
+        Tq(qt.size(1)),
+        Tk(kt.size(1)),
+        D(qt.size(2)),
+        Dv(vt.size(2)),
         p(params) {
     if (mask) {
       ms0 = mt.stride(0);
@@ -163,9 +167,18 @@ template <typename C>
 struct Scratch {
   std::vector<C> qs, kt, kr, vt, vr, s, dp, pt, st, acc, dk, dv, o_rows;
   Scratch(int64_t D, int64_t Dv)
-      : qs(kBlockQ * D), kt(D * kBlockK), kr(kBlockK * D), vt(Dv * kBlockK),
-        vr(kBlockK * Dv), s(kBlockQ * kBlockK), dp(kBlockQ * kBlockK), pt(kBlockK * kBlockQ),
-        st(kBlockK * kBlockQ), acc(kBlockQ * Dv), dk(kBlockK * D), dv(kBlockK * Dv),
+      : qs(kBlockQ * D),
+        kt(D * kBlockK),
+        kr(kBlockK * D),
+        vt(Dv * kBlockK),
+        vr(kBlockK * Dv),
+        s(kBlockQ * kBlockK),
+        dp(kBlockQ * kBlockK),
+        pt(kBlockK * kBlockQ),
+        st(kBlockK * kBlockQ),
+        acc(kBlockQ * Dv),
+        dk(kBlockK * D),
+        dv(kBlockK * Dv),
         o_rows(kBlockQ * Dv) {}
 };
 
@@ -175,8 +188,9 @@ struct Scratch {
 // values of a for 8 fused multiply-adds (FMA-bound, not load-bound). Leftover rows run
 // one at a time, leftover columns (N not a multiple of 2 registers) as scalars.
 template <typename C>
-__attribute__((noinline)) void tile_gemm(int64_t M, int64_t N, int64_t K, const C* a, int64_t lda, const C* b,
-               int64_t ldb, C* out, int64_t ldo, bool accumulate) {
+__attribute__((noinline)) void tile_gemm(int64_t M, int64_t N, int64_t K, const C* a, int64_t lda,
+                                         const C* b, int64_t ldb, C* out, int64_t ldo,
+                                         bool accumulate) {
   using V = typename Lanes<C>::vec;
   constexpr int64_t L = Lanes<C>::n;
   int64_t j0 = 0;
@@ -226,8 +240,8 @@ __attribute__((noinline)) void tile_gemm(int64_t M, int64_t N, int64_t K, const 
 // Loads rows [j0, j0 + cols) of x [T, n] (batch b) both as rows (xr [kBlockK, n]) and
 // transposed, zero-padded to kBlockK columns (xt [n, kBlockK]).
 template <typename T, typename C>
-void load_key_tile(const T* x, int64_t b, int64_t T_len, int64_t n, int64_t j0, int64_t cols,
-                   C* xr, C* xt) {
+void load_key_tile(const T* x, int64_t b, int64_t T_len, int64_t n, int64_t j0, int64_t cols, C* xr,
+                   C* xt) {
   std::fill(xt, xt + n * kBlockK, C(0));
   for (int64_t c = 0; c < cols; ++c) {
     const T* src = x + (b * T_len + j0 + c) * n;
@@ -422,8 +436,7 @@ template <typename T>
 void attention_backward_impl(const AttentionParams& p, const Tensor& grad_out, const Tensor& q,
                              const Tensor& k, const Tensor& v, const Tensor& mask,
                              const Tensor& out, const Tensor& lse, const Tensor& grad_q,
-                             const Tensor& grad_k, const Tensor& grad_v,
-                             const Tensor& grad_mask) {
+                             const Tensor& grad_k, const Tensor& grad_v, const Tensor& grad_mask) {
   using C = compute_type_t<T>;
   const Problem<T> pr(p, q, k, v, mask);
   const int64_t Tq = pr.Tq, D = pr.D, Dv = pr.Dv;

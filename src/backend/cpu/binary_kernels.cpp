@@ -73,20 +73,27 @@ void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
   constexpr bool kBool = std::is_same_v<C, bool>;
   switch (op) {
     case BinaryOp::Add:
-      if constexpr (kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return x || y; });
-      else return map_binary<T, T>(a, b, out, [](C x, C y) { return wrap_add(x, y); });
+      if constexpr (kBool)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return x || y; });
+      else
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return wrap_add(x, y); });
     case BinaryOp::Sub:
-      if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return wrap_sub(x, y); });
+      if constexpr (!kBool)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return wrap_sub(x, y); });
       break;
     case BinaryOp::Mul:
-      if constexpr (kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return x && y; });
-      else return map_binary<T, T>(a, b, out, [](C x, C y) { return wrap_mul(x, y); });
+      if constexpr (kBool)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return x && y; });
+      else
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return wrap_mul(x, y); });
     case BinaryOp::Div:
       if constexpr (kFloat) return map_binary<T, T>(a, b, out, [](C x, C y) { return x / y; });
       break;
     case BinaryOp::Pow:
-      if constexpr (kFloat) return map_binary<T, T>(a, b, out, [](C x, C y) { return std::pow(x, y); });
-      else if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return int_pow(x, y); });
+      if constexpr (kFloat)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return std::pow(x, y); });
+      else if constexpr (!kBool)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return int_pow(x, y); });
       break;
     // NaN in either operand gives NaN (x + y carries it).
     case BinaryOp::Maximum:
@@ -98,17 +105,25 @@ void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
         return select_value(x != x || y != y, static_cast<C>(x + y), select_value(x < y, x, y));
       });
     case BinaryOp::FloorDivide:
-      if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return floor_divide(x, y); });
+      if constexpr (!kBool)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return floor_divide(x, y); });
       break;
     case BinaryOp::Remainder:
-      if constexpr (!kBool) return map_binary<T, T>(a, b, out, [](C x, C y) { return remainder(x, y); });
+      if constexpr (!kBool)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return remainder(x, y); });
       break;
-    case BinaryOp::Eq: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x == y; });
-    case BinaryOp::Ne: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x != y; });
-    case BinaryOp::Lt: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x < y; });
-    case BinaryOp::Le: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x <= y; });
-    case BinaryOp::Gt: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x > y; });
-    case BinaryOp::Ge: return map_binary<T, bool>(a, b, out, [](C x, C y) { return x >= y; });
+    case BinaryOp::Eq:
+      return map_binary<T, bool>(a, b, out, [](C x, C y) { return x == y; });
+    case BinaryOp::Ne:
+      return map_binary<T, bool>(a, b, out, [](C x, C y) { return x != y; });
+    case BinaryOp::Lt:
+      return map_binary<T, bool>(a, b, out, [](C x, C y) { return x < y; });
+    case BinaryOp::Le:
+      return map_binary<T, bool>(a, b, out, [](C x, C y) { return x <= y; });
+    case BinaryOp::Gt:
+      return map_binary<T, bool>(a, b, out, [](C x, C y) { return x > y; });
+    case BinaryOp::Ge:
+      return map_binary<T, bool>(a, b, out, [](C x, C y) { return x >= y; });
     case BinaryOp::LogicalAnd:
       return map_binary<T, bool>(a, b, out, [](C x, C y) { return bool(x) && bool(y); });
     case BinaryOp::LogicalOr:
@@ -122,9 +137,8 @@ void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
 }  // namespace
 
 void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
-  visit_dtype(a.dtype(), binary_op_name(op), [&](auto tag) {
-    binary_typed<typename decltype(tag)::type>(op, a, b, out);
-  });
+  visit_dtype(a.dtype(), binary_op_name(op),
+              [&](auto tag) { binary_typed<typename decltype(tag)::type>(op, a, b, out); });
 }
 
 void CpuBackend::where(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& out) {

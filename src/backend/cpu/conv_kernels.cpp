@@ -48,9 +48,8 @@ ConvShape conv_shape(const ConvParams& p, const Shape& in, const Shape& w, const
     s.pad_r.push_back(reach - in[2 + d] - p.padding_before[d]);
   }
   s.key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", static_cast<int>(dtype), fmt::join(s.src, ","),
-                      fmt::join(s.weights, ","), fmt::join(s.dst, ","),
-                      fmt::join(s.strides, ","), fmt::join(s.dilates, ","),
-                      fmt::join(s.pad_l, ","), fmt::join(s.pad_r, ","));
+                      fmt::join(s.weights, ","), fmt::join(s.dst, ","), fmt::join(s.strides, ","),
+                      fmt::join(s.dilates, ","), fmt::join(s.pad_l, ","), fmt::join(s.pad_r, ","));
   return s;
 }
 
@@ -60,9 +59,12 @@ memory::desc any_md(const memory::dims& dims, memory::data_type dt) {
 memory::desc plain_md(const memory::dims& dims, memory::data_type dt) {
   using tag = memory::format_tag;
   switch (dims.size()) {
-    case 1: return memory::desc(dims, dt, tag::a);
-    case 4: return memory::desc(dims, dt, tag::abcd);
-    default: return memory::desc(dims, dt, tag::abcde);
+    case 1:
+      return memory::desc(dims, dt, tag::a);
+    case 4:
+      return memory::desc(dims, dt, tag::abcd);
+    default:
+      return memory::desc(dims, dt, tag::abcde);
   }
 }
 
@@ -101,8 +103,8 @@ dnnl::reorder cached_reorder(const std::string& key, const memory::desc& from,
                              const memory::desc& to) {
   static onednn::PrimitiveCache<dnnl::reorder> cache;
   return cache.get(key, [&] {
-    return dnnl::reorder(dnnl::reorder::primitive_desc(onednn::engine(), from,
-                                                       onednn::engine(), to));
+    return dnnl::reorder(
+        dnnl::reorder::primitive_desc(onednn::engine(), from, onednn::engine(), to));
   });
 }
 
@@ -160,10 +162,9 @@ void onednn_backward_input(const ConvParams& p, const Tensor& gy, const Tensor& 
   const std::string key = s.key + "|bd";
   BackwardDataEntry e = cache.get(key, [&] {
     auto hint = forward_pd(s, dt, false);
-    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct,
-                                            any_md(s.src, dt), any_md(s.weights, dt),
-                                            any_md(s.dst, dt), s.strides, s.dilates, s.pad_l,
-                                            s.pad_r);
+    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, any_md(s.src, dt),
+                                            any_md(s.weights, dt), any_md(s.dst, dt), s.strides,
+                                            s.dilates, s.pad_l, s.pad_r);
     dnnl::convolution_backward_data::primitive_desc pd(d, onednn::engine(), hint);
     return BackwardDataEntry{pd, dnnl::convolution_backward_data(pd)};
   });
@@ -171,9 +172,9 @@ void onednn_backward_input(const ConvParams& p, const Tensor& gy, const Tensor& 
   memory wei = input_in_layout(wrap(s.weights, dt, w), e.pd.weights_desc(), key + "|wei");
   memory user_diff_src = wrap(s.src, dt, gx);
   memory diff_src = output_in_layout(user_diff_src, e.pd.diff_src_desc());
-  e.prim.execute(onednn::stream(), {{DNNL_ARG_DIFF_DST, diff_dst},
-                                    {DNNL_ARG_WEIGHTS, wei},
-                                    {DNNL_ARG_DIFF_SRC, diff_src}});
+  e.prim.execute(
+      onednn::stream(),
+      {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, diff_src}});
   finish_output(diff_src, user_diff_src, key + "|dsrc");
   onednn::stream().wait();
 }
@@ -193,10 +194,9 @@ void onednn_backward_weight(const ConvParams& p, const Tensor& gy, const Tensor&
             dnnl::algorithm::convolution_direct, any_md(s.src, dt), any_md(s.weights, dt),
             plain_md(s.bias, dt), any_md(s.dst, dt), s.strides, s.dilates, s.pad_l, s.pad_r);
       }
-      return convolution_backward_weights::desc(dnnl::algorithm::convolution_direct,
-                                                any_md(s.src, dt), any_md(s.weights, dt),
-                                                any_md(s.dst, dt), s.strides, s.dilates,
-                                                s.pad_l, s.pad_r);
+      return convolution_backward_weights::desc(
+          dnnl::algorithm::convolution_direct, any_md(s.src, dt), any_md(s.weights, dt),
+          any_md(s.dst, dt), s.strides, s.dilates, s.pad_l, s.pad_r);
     };
     convolution_backward_weights::primitive_desc pd(make(), onednn::engine(), hint);
     return BackwardWeightsEntry{pd, convolution_backward_weights(pd)};
@@ -220,16 +220,31 @@ struct Geometry {
   int64_t N, C, H, W, O, OH, OW, KH, KW, G, Cg, Og;
   int64_t sh, sw, ph, pw, dh, dw;
   Geometry(const ConvParams& p, const Shape& in, const Shape& w, const Shape& out)
-      : N(in[0]), C(in[1]), H(in[2]), W(in[3]), O(out[1]), OH(out[2]), OW(out[3]), KH(w[2]),
-        KW(w[3]), G(p.groups), Cg(in[1] / p.groups), Og(out[1] / p.groups), sh(p.stride[0]),
-        sw(p.stride[1]), ph(p.padding_before[0]), pw(p.padding_before[1]), dh(p.dilation[0]),
+      : N(in[0]),
+        C(in[1]),
+        H(in[2]),
+        W(in[3]),
+        O(out[1]),
+        OH(out[2]),
+        OW(out[3]),
+        KH(w[2]),
+        KW(w[3]),
+        G(p.groups),
+        Cg(in[1] / p.groups),
+        Og(out[1] / p.groups),
+        sh(p.stride[0]),
+        sw(p.stride[1]),
+        ph(p.padding_before[0]),
+        pw(p.padding_before[1]),
+        dh(p.dilation[0]),
         dw(p.dilation[1]) {}
 };
 
 // y[n, o, oh, ow] = b[o] + sum over (c, kh, kw) of x * w; threads own (n, o) planes.
 template <typename T>
 void direct_forward(const Geometry& g, const T* x, const T* w, const T* b, T* y) {
-#pragma omp parallel for collapse(2) if (g.N * g.O * g.OH * g.OW * g.Cg * g.KH * g.KW > kParallelGrain)
+#pragma omp parallel for collapse(2) if (g.N * g.O * g.OH * g.OW * g.Cg * g.KH * g.KW > \
+                                         kParallelGrain)
   for (int64_t n = 0; n < g.N; ++n) {
     for (int64_t o = 0; o < g.O; ++o) {
       const int64_t c0 = (o / g.Og) * g.Cg;
@@ -374,8 +389,7 @@ void CpuBackend::conv_backward_input(const ConvParams& p, const Tensor& gy, cons
   DS_CHECK(gy.dtype() == DType::Float64, TypeError, "conv backward: not implemented for '{}'",
            dtype_name(gy.dtype()));
   direct_backward_input<double>(Geometry(p, gx.sizes(), w.sizes(), gy.sizes()),
-                                gy.data_ptr<double>(), w.data_ptr<double>(),
-                                gx.data_ptr<double>());
+                                gy.data_ptr<double>(), w.data_ptr<double>(), gx.data_ptr<double>());
 }
 
 void CpuBackend::conv_backward_weight(const ConvParams& p, const Tensor& gy, const Tensor& x,
@@ -397,8 +411,7 @@ void CpuBackend::conv_backward_weight(const ConvParams& p, const Tensor& gy, con
   DS_CHECK(gy.dtype() == DType::Float64, TypeError, "conv backward: not implemented for '{}'",
            dtype_name(gy.dtype()));
   direct_backward_weight<double>(Geometry(p, x.sizes(), gw.sizes(), gy.sizes()),
-                                 gy.data_ptr<double>(), x.data_ptr<double>(),
-                                 gw.data_ptr<double>(),
+                                 gy.data_ptr<double>(), x.data_ptr<double>(), gw.data_ptr<double>(),
                                  gb.defined() ? gb.data_ptr<double>() : nullptr);
 }
 

@@ -113,7 +113,9 @@ void CpuBackend::random(RandomKind kind, const Tensor& out, uint64_t seed, uint6
           v = a + (b - a) * philox::to_unit_double(r.x, r.y);
           break;
         }
-        case RandomKind::Normal: v = a + b * normal_at(seed, offset, u); break;
+        case RandomKind::Normal:
+          v = a + b * normal_at(seed, offset, u);
+          break;
         case RandomKind::RandInt: {
           philox::Uint4 r = philox::philox4x32(seed, offset + u);
           uint64_t range = static_cast<uint64_t>(b - a);

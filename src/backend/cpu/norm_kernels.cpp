@@ -107,8 +107,8 @@ double chunked_sum(const T* x, int64_t n, F f) {
 
 // y = (x - mu) * rs * w + b over one stretch, per-element (w, b may be null) ...
 template <typename T>
-void normalize_per_element(const T* x, T* y, int64_t n, compute_type_t<T> mu,
-                           compute_type_t<T> rs, const T* w, const T* b) {
+void normalize_per_element(const T* x, T* y, int64_t n, compute_type_t<T> mu, compute_type_t<T> rs,
+                           const T* w, const T* b) {
   using Cm = compute_type_t<T>;
   if (w && b) {
 #pragma omp simd
@@ -142,8 +142,8 @@ void normalize_scaled(const T* x, T* y, int64_t n, compute_type_t<T> scale,
 }
 
 template <typename T, typename S>
-void norm_forward_impl(const NormParams& p, const Tensor& xt, const Tensor& wt,
-                       const Tensor& bt, const Tensor& yt, const Tensor& mt, const Tensor& rt) {
+void norm_forward_impl(const NormParams& p, const Tensor& xt, const Tensor& wt, const Tensor& bt,
+                       const Tensor& yt, const Tensor& mt, const Tensor& rt) {
   using Cm = compute_type_t<T>;
   const Segments s = segments(p, xt);
   const T* x = static_cast<const T*>(xt.data_ptr());
@@ -198,8 +198,8 @@ void norm_forward_impl(const NormParams& p, const Tensor& xt, const Tensor& wt,
 
 // Over one stretch: sum of gh and of gh * (x - mu), gh = g * weight.
 template <typename T>
-void stretch_sums(const T* g, const T* x, const T* wp, double wc, int64_t n,
-                  compute_type_t<T> mu, double* sum_gh, double* sum_ghc) {
+void stretch_sums(const T* g, const T* x, const T* wp, double wc, int64_t n, compute_type_t<T> mu,
+                  double* sum_gh, double* sum_ghc) {
   using Cm = compute_type_t<T>;
   for (int64_t j0 = 0; j0 < n; j0 += kChunk) {
     const int64_t j1 = std::min(n, j0 + kChunk);
@@ -271,7 +271,8 @@ void row_affine_grads(const Segments& s, const T* g, const T* x, const S* mean, 
       if (tw) {
 #pragma omp simd
         for (int64_t j = 0; j < cols; ++j) {
-          tw[j] += static_cast<double>(static_cast<Cm>(gr[j]) * ((static_cast<Cm>(xr[j]) - mu) * rs));
+          tw[j] +=
+              static_cast<double>(static_cast<Cm>(gr[j]) * ((static_cast<Cm>(xr[j]) - mu) * rs));
         }
       }
       if (tb) {
@@ -293,8 +294,8 @@ void row_affine_grads(const Segments& s, const T* g, const T* x, const S* mean, 
 
 // dweight/dbias for group/batch norm: per channel, summing over samples and positions.
 template <typename T, typename S>
-void channel_affine_grads(const NormParams& p, const Segments& s, int64_t N, const T* g,
-                          const T* x, const S* mean, const S* rstd, T* dw, T* db) {
+void channel_affine_grads(const NormParams& p, const Segments& s, int64_t N, const T* g, const T* x,
+                          const S* mean, const S* rstd, T* dw, T* db) {
   using Cm = compute_type_t<T>;
 #pragma omp parallel for if (N * s.C * s.S > kParallelGrain)
   for (int64_t c = 0; c < s.C; ++c) {
@@ -314,9 +315,9 @@ void channel_affine_grads(const NormParams& p, const Segments& s, int64_t N, con
 }
 
 template <typename T, typename S>
-void norm_backward_impl(const NormParams& p, const Tensor& gt, const Tensor& xt,
-                        const Tensor& wt, const Tensor& mt, const Tensor& rt, const Tensor& dxt,
-                        const Tensor& dwt, const Tensor& dbt) {
+void norm_backward_impl(const NormParams& p, const Tensor& gt, const Tensor& xt, const Tensor& wt,
+                        const Tensor& mt, const Tensor& rt, const Tensor& dxt, const Tensor& dwt,
+                        const Tensor& dbt) {
   using Cm = compute_type_t<T>;
   const Segments s = segments(p, xt);
   const T* g = static_cast<const T*>(gt.data_ptr());

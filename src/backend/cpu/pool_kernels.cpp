@@ -131,29 +131,37 @@ void pool_backward_impl(const PoolParams& p, const Tensor& grad_out, const Tenso
   T* gx = static_cast<T*>(grad_in.data_ptr());
   const int64_t* ind = indices.defined() ? indices.data_ptr<int64_t>() : nullptr;
   const bool max = is_max(p.kind);
-#pragma omp parallel for if (planes * H * W > kParallelGrain)
-  for (int64_t pl = 0; pl < planes; ++pl) {
-    // Accumulate the plane in the compute type, then round once.
-    std::vector<C> acc(H * W, C(0));
-    for (int64_t oh = 0; oh < OH; ++oh) {
-      const Window& h = hw[oh];
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        const Window& w = ww[ow];
-        const int64_t o = (pl * OH + oh) * OW + ow;
-        const C g = static_cast<C>(gy[o]);
-        if (max) {
-          acc[ind[o]] += g;
-          continue;
-        }
-        if (h.begin >= h.end || w.begin >= w.end) continue;
-        const C share = g / static_cast<C>(divisor(p, h, w));
-        for (int64_t ih = h.begin; ih < h.end; ++ih) {
-          for (int64_t iw = w.begin; iw < w.end; ++iw) acc[ih * W + iw] += share;
+  constexpr bool direct = std::is_same_v<T, C>;  // accumulate in the output itself
+#pragma omp parallel if (planes * H * W > kParallelGrain)
+  {
+    // 16-bit floats accumulate a plane in float, then round once.
+    std::vector<C> scratch(direct ? 0 : H * W);
+#pragma omp for
+    for (int64_t pl = 0; pl < planes; ++pl) {
+      C* acc = direct ? reinterpret_cast<C*>(gx + pl * H * W) : scratch.data();
+      std::fill(acc, acc + H * W, C(0));
+      for (int64_t oh = 0; oh < OH; ++oh) {
+        const Window& h = hw[oh];
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          const Window& w = ww[ow];
+          const int64_t o = (pl * OH + oh) * OW + ow;
+          const C g = static_cast<C>(gy[o]);
+          if (max) {
+            acc[ind[o]] += g;
+            continue;
+          }
+          if (h.begin >= h.end || w.begin >= w.end) continue;
+          const C share = g / static_cast<C>(divisor(p, h, w));
+          for (int64_t ih = h.begin; ih < h.end; ++ih) {
+            for (int64_t iw = w.begin; iw < w.end; ++iw) acc[ih * W + iw] += share;
+          }
         }
       }
+      if constexpr (!direct) {
+        T* gp = gx + pl * H * W;
+        for (int64_t i = 0; i < H * W; ++i) gp[i] = static_cast<T>(acc[i]);
+      }
     }
-    T* gp = gx + pl * H * W;
-    for (int64_t i = 0; i < H * W; ++i) gp[i] = static_cast<T>(acc[i]);
   }
 }
 

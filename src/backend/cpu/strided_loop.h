@@ -75,7 +75,7 @@ class StridedLoop {
       return;
     }
     int64_t chunks = std::min<int64_t>(threads, (numel_ + grain - 1) / grain);
-#pragma omp parallel for num_threads(static_cast<int>(chunks)) schedule(static, 1)
+#pragma omp parallel for num_threads(static_cast <int>(chunks)) schedule(static, 1)
     for (int64_t c = 0; c < chunks; ++c) {
       int64_t begin = numel_ * c / chunks, end = numel_ * (c + 1) / chunks;
       run_range(begin, end, fn);
@@ -116,7 +116,7 @@ class StridedLoop {
   }
 
   int64_t numel_ = 0;
-  std::vector<int64_t> sizes_;             // innermost first
+  std::vector<int64_t> sizes_;                   // innermost first
   std::array<std::vector<int64_t>, N> strides_;  // bytes, innermost first
   std::array<char*, N> base_{};
   std::array<int64_t, N> elem_{};
@@ -190,7 +190,8 @@ inline void widen_contiguous(const Half* in, float* out, int64_t n) {
 
 inline void widen_contiguous(const BFloat16* in, float* out, int64_t n) {
 #pragma omp simd
-  for (int64_t i = 0; i < n; ++i) out[i] = std::bit_cast<float>(static_cast<uint32_t>(in[i].bits) << 16);
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = std::bit_cast<float>(static_cast<uint32_t>(in[i].bits) << 16);
 }
 
 inline void narrow_contiguous(const float* in, Half* out, int64_t n) {
@@ -232,7 +233,8 @@ void load_block(const char* src, int64_t stride, C* dst, int64_t m) {
     for (int64_t j = 0; j < m; ++j) dst[j] = v;
   } else {
     for (int64_t j = 0; j < m; ++j) {
-      dst[j] = static_cast<C>(static_cast<compute_type_t<T>>(*reinterpret_cast<const T*>(src + j * stride)));
+      dst[j] = static_cast<C>(
+          static_cast<compute_type_t<T>>(*reinterpret_cast<const T*>(src + j * stride)));
     }
   }
 }
@@ -256,7 +258,8 @@ void store_block(const R* src, char* dst, int64_t stride, int64_t m) {
     T* d = reinterpret_cast<T*>(dst);
     for (int64_t j = 0; j < m; ++j) d[j] = static_cast<T>(src[j]);
   } else {
-    for (int64_t j = 0; j < m; ++j) *reinterpret_cast<T*>(dst + j * stride) = static_cast<T>(src[j]);
+    for (int64_t j = 0; j < m; ++j)
+      *reinterpret_cast<T*>(dst + j * stride) = static_cast<T>(src[j]);
   }
 }
 
@@ -280,7 +283,8 @@ template <Operands kind, typename Out, typename In, typename C, typename F>
 [[gnu::flatten]] void apply_binary(Out* o, const In* x, const In* y, int64_t n, const F& f) {
   if constexpr (kind == Operands::Both) {
 #pragma omp simd
-    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(static_cast<C>(x[i]), static_cast<C>(y[i])));
+    for (int64_t i = 0; i < n; ++i)
+      o[i] = static_cast<Out>(f(static_cast<C>(x[i]), static_cast<C>(y[i])));
   } else if constexpr (kind == Operands::ScalarB) {
     const C yv = static_cast<C>(*y);
 #pragma omp simd
@@ -313,7 +317,8 @@ void map_unary(const Tensor& in, const Tensor& out, F f) {
   } else {
     loop.for_each([&](char* const* p, const int64_t* s, int64_t n) {
       if (s[0] == sizeof(Out) && s[1] == sizeof(In)) {
-        apply_unary<Out, In, C>(reinterpret_cast<Out*>(p[0]), reinterpret_cast<const In*>(p[1]), n, f);
+        apply_unary<Out, In, C>(reinterpret_cast<Out*>(p[0]), reinterpret_cast<const In*>(p[1]), n,
+                                f);
       } else {
         for (int64_t i = 0; i < n; ++i) {
           *reinterpret_cast<Out*>(p[0] + i * s[0]) =

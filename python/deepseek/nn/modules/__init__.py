@@ -27,5 +27,6 @@ from deepseek.nn.modules.rnn import (  # noqa: F401
     RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell,
 )
 from deepseek.nn.modules.transformer import (  # noqa: F401
-    TransformerEncoder, TransformerEncoderLayer,
+    Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
+    TransformerDecoderLayer,
 )
