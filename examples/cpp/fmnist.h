@@ -95,8 +95,7 @@ inline ds::Tensor normalize(const ds::Tensor& images) {
 
 // A learnable stand-in of the same shape: each class is a fixed random image plus strong
 // noise. Its own generator keeps the global random stream (model init, dropout) untouched.
-inline void synthetic_split(int64_t count, uint64_t seed, ds::Tensor& images,
-                            ds::Tensor& labels) {
+inline void synthetic_split(int64_t count, uint64_t seed, ds::Tensor& images, ds::Tensor& labels) {
   ds::Generator template_gen(1234), sample_gen(seed);
   const ds::Tensor templates = ds::rand({10, 1, 28, 28}, {}, &template_gen);
   labels = ds::randint(0, 10, {count}, ds::DType::Int64, &sample_gen);

@@ -1,5 +1,6 @@
 // Trains an MLP classifier on Fashion-MNIST with the C++ API: an nn::Sequential model, a
-// shuffling DataLoader, CrossEntropyLoss and Adam. Two epochs reach about 0.87 test
+// shuffling DataLoader, CrossEntropyLoss and Adam with a
+// cosine learning-rate decay. Two epochs reach about 0.87 test
 // accuracy; the program exits non-zero when a full run falls short of its bar.
 //
 // Data: Debian's fashion-mnist package (/usr/share/datasets/fashion-mnist). Without it (or
@@ -7,9 +8,11 @@
 //
 //   build/examples/cpp/fmnist_mlp [--epochs 2] [--max-steps N] [--data DIR]
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <numbers>
 
 #include "deepseek/deepseek.h"
 #include "fmnist.h"
@@ -22,13 +25,12 @@ int main(int argc, char** argv) try {
   const examples::FmnistFlags flags = examples::parse_fmnist_flags(
       argc, argv, {}, "Trains a 784-512-256-10 MLP on Fashion-MNIST with Adam.");
   // What a healthy run reaches after two epochs; below it the program fails.
-  const std::map<std::string, double> min_accuracy = {{"fashion-mnist", 0.85},
-                                                      {"synthetic", 0.90}};
+  const std::map<std::string, double> min_accuracy = {{"fashion-mnist", 0.85}, {"synthetic", 0.90}};
   ds::manual_seed(flags.seed);
   const examples::FmnistSplits data = examples::load_fmnist(flags);
-  ds::data::DataLoader train_loader(data.train_images, data.train_labels,
-                                    {.batch_size = flags.batch_size, .shuffle = true,
-                                     .seed = flags.seed});
+  ds::data::DataLoader train_loader(
+      data.train_images, data.train_labels,
+      {.batch_size = flags.batch_size, .shuffle = true, .seed = flags.seed});
 
   auto model = std::make_shared<nn::Sequential>(nn::Flatten(),         //
                                                 nn::Linear(784, 512),  //
@@ -49,17 +51,21 @@ int main(int argc, char** argv) try {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   const bool quick = flags.max_steps > 0;
+  const int64_t total_steps = flags.epochs * train_loader.size();
   int64_t step = 0;
   double test_accuracy = 0;
   for (int epoch = 1; epoch <= flags.epochs; ++epoch) {
     model->train();
-    const int64_t total = quick ? std::min(flags.max_steps - step, train_loader.size())
-                                : train_loader.size();
-    examples::ProgressBar bar("epoch " + std::to_string(epoch) + "/" +
-                                  std::to_string(flags.epochs),
+    const int64_t total =
+        quick ? std::min(flags.max_steps - step, train_loader.size()) : train_loader.size();
+    examples::ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(flags.epochs),
                               total, "img");
     double running_loss = 0;
     for (auto [images, labels] : train_loader) {
+      // Cosine annealing from --lr to 0 over the run, step by step (CosineAnnealingLR).
+      const double lr = 0.5 * flags.lr * (1 + std::cos(std::numbers::pi * step / total_steps));
+      for (auto& group : optimizer.param_groups()) group["lr"] = lr;
+
       ds::Tensor logits = model->forward(images);
       ds::Tensor loss = criterion(logits, labels);
       optimizer.zero_grad();
@@ -71,14 +77,14 @@ int main(int argc, char** argv) try {
       bar.set_postfix({{"loss", running_loss}});
       bar.step(images.size(0));
       ++step;
-      if (step == 1 || step == flags.max_steps) std::printf("step %lld loss %.4f\n",
-                                                            static_cast<long long>(step), value);
+      if (step == 1 || step == flags.max_steps)
+        std::printf("step %lld loss %.4f\n", static_cast<long long>(step), value);
       if (quick && step >= flags.max_steps) break;
     }
     bar.close();
     // A quick check scores a slice of the test set; a real run all of it.
-    const int64_t scored = quick ? std::min<int64_t>(2000, data.test_images.size(0))
-                                 : data.test_images.size(0);
+    const int64_t scored =
+        quick ? std::min<int64_t>(1000, data.test_images.size(0)) : data.test_images.size(0);
     test_accuracy = examples::accuracy(*model, data.test_images.narrow(0, 0, scored),
                                        data.test_labels.narrow(0, 0, scored));
     std::printf("epoch %d: train loss %.4f  test accuracy %.4f  (%.1f s)\n", epoch, running_loss,

@@ -82,10 +82,12 @@ Settings parse_flags(int argc, char** argv) {
       {"--layers", &s.layers},         {"--warmup", &s.warmup},
       {"--eval-every", &s.eval_every}, {"--eval-batches", &s.eval_batches},
       {"--save-every", &s.save_every}, {"--sample-chars", &s.sample_chars}};
-  const std::map<std::string_view, double*> reals = {
-      {"--dropout", &s.dropout}, {"--lr", &s.lr},     {"--min-lr", &s.min_lr},
-      {"--clip", &s.clip},       {"--weight-decay", &s.weight_decay},
-      {"--temperature", &s.temperature}};
+  const std::map<std::string_view, double*> reals = {{"--dropout", &s.dropout},
+                                                     {"--lr", &s.lr},
+                                                     {"--min-lr", &s.min_lr},
+                                                     {"--clip", &s.clip},
+                                                     {"--weight-decay", &s.weight_decay},
+                                                     {"--temperature", &s.temperature}};
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") usage(argv[0], 0);
@@ -122,8 +124,10 @@ Settings parse_flags(int argc, char** argv) {
                         s.heads > 0 && s.layers > 0 && s.eval_every > 0 && s.save_every > 0 &&
                         s.eval_batches > 0 && s.lr > 0 && s.temperature > 0;
   if (!positive || s.embed % s.heads != 0 || s.max_steps < 0 || s.sample_chars < 0) {
-    std::fprintf(stderr, "%s: sizes, steps and rates must be positive, --embed a multiple of "
-                 "--heads\n", argv[0]);
+    std::fprintf(stderr,
+                 "%s: sizes, steps and rates must be positive, --embed a multiple of "
+                 "--heads\n",
+                 argv[0]);
     usage(argv[0], 2);
   }
   return s;
@@ -151,8 +155,8 @@ Corpus read_corpus(const std::string& path, int64_t block_size) {
   corpus.vocab.erase(std::unique(corpus.vocab.begin(), corpus.vocab.end()), corpus.vocab.end());
   const int64_t n = static_cast<int64_t>(text.size()), n_train = n * 9 / 10;
   DS_CHECK(n - n_train > block_size + 1, ValueError,
-           "gpt_char: '{}' has {} bytes; a {}-char context needs at least {}", path, n,
-           block_size, 10 * (block_size + 2));
+           "gpt_char: '{}' has {} bytes; a {}-char context needs at least {}", path, n, block_size,
+           10 * (block_size + 2));
   const Tensor ids = corpus.encode(text);
   corpus.train = ids.narrow(0, 0, n_train);
   corpus.val = ids.narrow(0, n_train, n - n_train);
@@ -212,9 +216,9 @@ class Block : public nn::UnaryModule {
     ln1 = register_module("ln1", nn::LayerNorm(embed));
     attn = register_module("attn", CausalSelfAttention(embed, heads, dropout));
     ln2 = register_module("ln2", nn::LayerNorm(embed));
-    mlp = register_module("mlp", nn::Sequential(nn::Linear(embed, 4 * embed), nn::GELU(),
-                                                nn::Linear(4 * embed, embed),
-                                                nn::Dropout(dropout)));
+    mlp =
+        register_module("mlp", nn::Sequential(nn::Linear(embed, 4 * embed), nn::GELU(),
+                                              nn::Linear(4 * embed, embed), nn::Dropout(dropout)));
   }
 
   Tensor forward(const Tensor& x) override {
@@ -268,8 +272,8 @@ class CharGpt : public nn::UnaryModule {
 double learning_rate(const Settings& s, int64_t step) {
   const int64_t warmup = std::min(s.warmup, s.steps / 10);
   if (step < warmup) return s.lr * static_cast<double>(step + 1) / static_cast<double>(warmup);
-  const double progress =
-      static_cast<double>(step - warmup) / static_cast<double>(std::max<int64_t>(1, s.steps - warmup));
+  const double progress = static_cast<double>(step - warmup) /
+                          static_cast<double>(std::max<int64_t>(1, s.steps - warmup));
   return s.min_lr + 0.5 * (s.lr - s.min_lr) * (1 + std::cos(std::numbers::pi * progress));
 }
 
@@ -329,8 +333,8 @@ void save_checkpoint(const std::string& path, const CharGpt& model,
 }
 
 // Restores what save_checkpoint wrote; returns the step to continue from.
-int64_t load_checkpoint(const std::string& path, CharGpt& model,
-                        ds::optim::Optimizer& optimizer, const Corpus& corpus) {
+int64_t load_checkpoint(const std::string& path, CharGpt& model, ds::optim::Optimizer& optimizer,
+                        const Corpus& corpus) {
   const ds::io::Value ckpt = ds::load(path);
   DS_CHECK(ckpt["vocab"].str() == corpus.vocab, ValueError,
            "gpt_char: '{}' was trained on a text with another alphabet", path);
@@ -350,8 +354,8 @@ int64_t load_checkpoint(const std::string& path, CharGpt& model,
 
 // ---------------------------------------------------------------- sampling
 // Continues `prompt` by `count` characters, each drawn from softmax(logits / temperature).
-std::string sample(CharGpt& model, const Corpus& corpus, const std::string& prompt,
-                   int64_t count, double temperature, int64_t block_size) {
+std::string sample(CharGpt& model, const Corpus& corpus, const std::string& prompt, int64_t count,
+                   double temperature, int64_t block_size) {
   model.eval();
   ds::autograd::NoGradGuard no_grad;
   std::vector<int64_t> ids;
@@ -390,8 +394,8 @@ int main(int argc, char** argv) try {
   std::printf("unigram entropy of the text: %.4f nats/char (%.3f bits)\n", entropy,
               entropy / std::numbers::ln2);
 
-  auto model = std::make_shared<CharGpt>(vocab, s.block_size, s.embed, s.heads, s.layers,
-                                         s.dropout);
+  auto model =
+      std::make_shared<CharGpt>(vocab, s.block_size, s.embed, s.heads, s.layers, s.dropout);
   // Weight decay on matrices (linear weights, embeddings); none on biases and LayerNorm.
   ds::TensorList decay, no_decay;
   for (const Tensor& p : model->parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
@@ -456,13 +460,15 @@ int main(int argc, char** argv) try {
 
   const double train_loss = estimate_loss(*model, corpus.train, s);
   const double val_loss = estimate_loss(*model, corpus.val, s);
-  std::printf("final: train loss %.4f  val loss %.4f  (unigram entropy %.4f) nats/char, "
-              "%.1f s\n", train_loss, val_loss, entropy, seconds);
+  std::printf(
+      "final: train loss %.4f  val loss %.4f  (unigram entropy %.4f) nats/char, "
+      "%.1f s\n",
+      train_loss, val_loss, entropy, seconds);
   if (s.sample_chars > 0) {
     const std::string prompt = "\n";
-    std::printf("sample (temperature %.2f):\n----\n%s\n----\n", s.temperature,
-                sample(*model, corpus, prompt, s.sample_chars, s.temperature, s.block_size)
-                    .c_str());
+    std::printf(
+        "sample (temperature %.2f):\n----\n%s\n----\n", s.temperature,
+        sample(*model, corpus, prompt, s.sample_chars, s.temperature, s.block_size).c_str());
   }
   // A full run must learn far more than character frequencies.
   const double bar_loss = 0.7 * entropy;

@@ -34,8 +34,8 @@ class ProgressBar {
  public:
   using Postfix = std::vector<std::pair<std::string, double>>;
 
-  ProgressBar(std::string desc, int64_t total, std::string unit = "items",
-              std::FILE* out = stderr, int log_every_percent = 10)
+  ProgressBar(std::string desc, int64_t total, std::string unit = "items", std::FILE* out = stderr,
+              int log_every_percent = 10)
       : desc_(std::move(desc)),
         total_(std::max<int64_t>(total, 0)),
         unit_(std::move(unit)),
@@ -123,9 +123,9 @@ class ProgressBar {
         text += "|" + std::string(filled, '#') + std::string(kBarWidth - filled, '-') + "|";
       }
       std::snprintf(part, sizeof part, "  %*lld/%lld  [%s<%s]",
-                    static_cast<int>(std::to_string(total_).size()),
-                    static_cast<long long>(count_), static_cast<long long>(total_),
-                    clock_text(elapsed).c_str(), clock_text(remaining).c_str());
+                    static_cast<int>(std::to_string(total_).size()), static_cast<long long>(count_),
+                    static_cast<long long>(total_), clock_text(elapsed).c_str(),
+                    clock_text(remaining).c_str());
       text += part;
     } else {
       std::snprintf(part, sizeof part, "%lld it [%s]", static_cast<long long>(count_),

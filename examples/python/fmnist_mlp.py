@@ -36,8 +36,10 @@ def normalize(image):
 
 
 def synthetic_split(num, seed):
-    """A learnable stand-in: each class is a fixed random image plus strong noise."""
-    templates = np.random.default_rng(0).uniform(0, 1, size=(10, 1, 28, 28))
+    """A learnable stand-in: each class is a fixed random blocky image (7x7 cells of 4x4
+    pixels, so convolutions and pooling see shapes) plus strong noise."""
+    cells = np.random.default_rng(0).uniform(0, 1, size=(10, 1, 7, 7))
+    templates = np.kron(cells, np.ones((4, 4)))
     rng = np.random.default_rng(seed)
     labels = rng.integers(0, 10, size=num)
     images = np.clip(templates[labels] + rng.normal(0, 1.5, size=(num, 1, 28, 28)), 0, 1)

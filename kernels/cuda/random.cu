@@ -8,10 +8,8 @@
 // consume it.
 //
 // Bit-for-bit agreement with the CPU backend (src/backend/cpu/cpu_backend.cpp): the same
-// counters, the same 53-bit uniforms, the same double arithmetic. The CPU build contracts
-// `a + b * c` into a fused multiply-add (GCC's default on FMA hardware; checked in its
-// disassembly), so the steps it fuses are written here as explicit fma() and no other step
-// is left for nvcc to contract. Uniform, randint and bernoulli values are therefore
+// counters, the same 53-bit uniforms, the same double arithmetic: both sides write the
+// multiply-adds as explicit fma() and leave no other step for the compiler to contract. Uniform, randint and bernoulli values are therefore
 // identical; normals go through log1p and cos, whose last bit can differ between glibc and
 // CUDA's libdevice, so float64 normals agree to about 1e-15 relative and narrower dtypes
 // almost always exactly.

@@ -24,7 +24,7 @@ from deepseek._C import (  # noqa: F401  (re-exported API)
     # shape and indexing
     reshape, broadcast_to, permute, transpose, swapaxes, t, squeeze, unsqueeze, flatten,
     unflatten, narrow, select, as_strided, movedim, cat, concat, stack, split, chunk, unbind,
-    tril, triu, flip, index_select, gather, scatter, scatter_add, index_add, masked_fill,
+    tril, triu, flip, roll, index_select, gather, scatter, scatter_add, index_add, masked_fill,
     masked_select, nonzero,
     # creation
     linspace, eye, randperm,

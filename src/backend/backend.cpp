@@ -45,6 +45,15 @@ void Backend::scatter(const Tensor&, int64_t, const Tensor&, const Tensor&, bool
   not_implemented("scatter");
 }
 Tensor Backend::nonzero(const Tensor&) { not_implemented("nonzero"); }
+void Backend::sort(const Tensor&, int64_t, int64_t, bool, const Tensor&, const Tensor&) {
+  not_implemented("sort");
+}
+void Backend::scan(ScanOp op, const Tensor&, int64_t, const Tensor&, const Tensor&) {
+  not_implemented(scan_op_name(op));
+}
+void Backend::multinomial(const Tensor&, int64_t, bool, uint64_t, uint64_t, const Tensor&) {
+  not_implemented("multinomial");
+}
 
 // ---- neural-network kernels ----
 void Backend::conv_forward(const ConvParams&, const Tensor&, const Tensor&, const Tensor&,
@@ -126,14 +135,22 @@ const char* unary_op_name(UnaryOp op) {
       "neg",  "abs",  "exp",   "log",   "log1p", "expm1",      "sqrt",      "rsqrt",
       "sin",  "cos",  "tanh",  "sigmoid", "relu", "gelu",      "gelu_tanh", "silu",
       "sign", "floor", "ceil", "round", "reciprocal", "erf",   "square",    "logical_not",
-      "pow",  "clamp", "isnan", "isinf"};
+      "pow",  "clamp", "isnan", "isinf", "tan", "asin", "acos", "atan", "sinh", "cosh",
+      "log2", "log10", "exp2", "trunc", "isfinite", "signbit", "bitwise_not", "nan_to_num"};
   return names[static_cast<int>(op)];
 }
 
 const char* binary_op_name(BinaryOp op) {
   static constexpr const char* names[] = {
       "add", "sub", "mul", "div", "pow", "maximum", "minimum", "floor_divide", "remainder",
+      "atan2", "fmod", "hypot", "bitwise_and", "bitwise_or", "bitwise_xor",
+      "bitwise_left_shift", "bitwise_right_shift",
       "eq",  "ne",  "lt",  "le",  "gt",  "ge",      "logical_and", "logical_or", "logical_xor"};
+  return names[static_cast<int>(op)];
+}
+
+const char* scan_op_name(ScanOp op) {
+  static constexpr const char* names[] = {"cumsum", "cumprod", "cummax", "cummin"};
   return names[static_cast<int>(op)];
 }
 

@@ -34,7 +34,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
     DS_CHECK(da == db || da == 1 || db == 1, RuntimeError,
-             "{}: the size of tensor a ({}) must match the size of tensor b ({}) at "
+             "{}: The size of tensor a ({}) must match the size of tensor b ({}) at "
              "non-singleton dimension {} (shapes {} and {})",
              op, da, db, i, shape_str(a), shape_str(b));
     out[i] = da == 1 ? db : da;

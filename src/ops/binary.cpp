@@ -9,6 +9,7 @@
 #include "deepseek/ops/reduction.h"
 #include "deepseek/ops/type_promotion.h"
 #include "deepseek/ops/unary.h"
+#include "elementwise_dispatch.h"
 
 namespace deepseek {
 
@@ -16,15 +17,11 @@ using autograd::BackwardArgs;
 using autograd::save;
 using autograd::save_output;
 
-namespace {
-
-// The device an expression runs on: that of any operand other than a CPU number.
 Device common_device(const Tensor& a, const Tensor& b) {
   if (a.dim() == 0 && a.device().is_cpu()) return b.device();
   return a.device();
 }
 
-// Computes op(a, b) in `compute` dtype into a new tensor of `out_dtype`.
 Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, DType compute, DType out_dtype,
                   const char* name) {
   check_same_device(name, {a, b});
@@ -36,6 +33,8 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, DType compute, 
   backend_for(device).binary(op, ac, bc, out);
   return out;
 }
+
+namespace {
 
 void check_integer_divisor(const Tensor& b, DType compute, const char* name) {
   if (!is_integral(compute, /*include_bool=*/true)) return;
@@ -337,6 +336,102 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
 }
 
 namespace {
+DType float_result(const Tensor& a, const Tensor& b) {
+  const DType dt = result_type({a, b});
+  return is_integral(dt, true) ? default_float_dtype() : dt;
+}
+}  // namespace
+
+Tensor atan2(const Tensor& a, const Tensor& b) {
+  const DType dt = float_result(a, b);
+  Tensor out = binary_raw(BinaryOp::Atan2, a, b, dt, dt, "atan2");
+  if (autograd::needs_grad({a, b})) {
+    const Shape sa = a.sizes(), sb = b.sizes();
+    autograd::record("Atan2Backward0", {a, b}, {out}, {save(a), save(b)},
+                     [sa, sb](const BackwardArgs& g) -> TensorList {
+                       const Tensor &y = g.saved[0], &x = g.saved[1];
+                       Tensor scale = div(g.grad(), add(mul(y, y), mul(x, x)));
+                       TensorList r(2);
+                       if (g.needs(0)) r[0] = sum_to(mul(scale, x), sa);
+                       if (g.needs(1)) r[1] = sum_to(neg(mul(scale, y)), sb);
+                       return r;
+                     });
+  }
+  return out;
+}
+
+Tensor hypot(const Tensor& a, const Tensor& b) {
+  const DType dt = result_type({a, b});
+  if (!is_floating(dt)) throw_not_implemented_for("hypot_cpu", dt);
+  Tensor out = binary_raw(BinaryOp::Hypot, a, b, dt, dt, "hypot");
+  if (autograd::needs_grad({a, b})) {
+    const Shape sa = a.sizes(), sb = b.sizes();
+    autograd::record("HypotBackward0", {a, b}, {out}, {save(a), save(b), save_output(out)},
+                     [sa, sb](const BackwardArgs& g) -> TensorList {
+                       Tensor scale = div(g.grad(), g.saved[2]);
+                       TensorList r(2);
+                       if (g.needs(0)) r[0] = sum_to(mul(scale, g.saved[0]), sa);
+                       if (g.needs(1)) r[1] = sum_to(mul(scale, g.saved[1]), sb);
+                       return r;
+                     });
+  }
+  return out;
+}
+
+Tensor fmod(const Tensor& a, const Tensor& b) {
+  check_not_bool(a, b, "fmod_cpu");
+  const DType dt = result_type({a, b});
+  check_integer_divisor(b, dt, "fmod");
+  Tensor out = binary_raw(BinaryOp::Fmod, a, b, dt, dt, "fmod");
+  if (autograd::needs_grad({a, b})) {
+    const Shape sa = a.sizes(), sb = b.sizes();
+    autograd::record("FmodBackward1", {a, b}, {out}, {save(a), save(b)},
+                     [sa, sb](const BackwardArgs& g) -> TensorList {
+                       TensorList r(2);
+                       if (g.needs(0)) r[0] = sum_to(g.grad(), sa);
+                       if (g.needs(1)) {
+                         Tensor q = div(g.saved[0], g.saved[1], std::string("trunc"));
+                         r[1] = sum_to(neg(mul(g.grad(), q)), sb);
+                       }
+                       return r;
+                     });
+  }
+  return out;
+}
+
+Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  DS_CHECK(a.dtype() == b.dtype(), RuntimeError,
+           "isclose(): expected both tensors to have same dtype, but got {} and {}",
+           scalar_type_name(a.dtype()), scalar_type_name(b.dtype()));
+  DS_CHECK(rtol >= 0, RuntimeError,
+           "isclose(): rtol must be greater than or equal to zero, but got {}", rtol);
+  DS_CHECK(atol >= 0, RuntimeError,
+           "isclose(): atol must be greater than or equal to zero, but got {}", atol);
+  autograd::GradModeGuard off(false);
+  const Tensor x = a.detach(), y = b.detach();
+  Tensor close = eq(x, y);  // also covers equal infinities
+  if (equal_nan && is_floating(x.dtype()))
+    close = logical_or(close, logical_and(isnan(x), isnan(y)));
+  if (x.dtype() == DType::Bool || (rtol == 0 && atol == 0)) return close;
+  const DType dt = is_floating(x.dtype()) ? x.dtype() : default_float_dtype();
+  const Tensor xf = convert_raw(x, dt, x.device()), yf = convert_raw(y, dt, y.device());
+  Tensor error = abs(sub(xf, yf));
+  Tensor allowed = add(wrapped_scalar(atol), abs(mul(yf, wrapped_scalar(rtol))));
+  return logical_or(close, logical_and(isfinite(error), le(error, allowed)));
+}
+
+bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  return all(isclose(a, b, rtol, atol, equal_nan)).item().to_bool();
+}
+
+bool equal(const Tensor& a, const Tensor& b) {
+  check_same_device("equal", {a, b});
+  if (a.sizes() != b.sizes()) return false;
+  autograd::GradModeGuard off(false);
+  return all(eq(a.detach(), b.detach())).item().to_bool();
+}
+
+namespace {
 
 // self = op(self, other) in place, with its autograd record. The formula gets the saved
 // operands: [old self (if saved), other].
@@ -465,6 +560,15 @@ const Tensor& logical_or_(const Tensor& self, const Tensor& other) {
 }
 const Tensor& logical_xor_(const Tensor& self, const Tensor& other) {
   return binary_assign(self, other, "logical_xor_", &logical_xor);
+}
+const Tensor& atan2_(const Tensor& self, const Tensor& other) {
+  return binary_assign(self, other, "atan2_", &atan2);
+}
+const Tensor& hypot_(const Tensor& self, const Tensor& other) {
+  return binary_assign(self, other, "hypot_", &hypot);
+}
+const Tensor& fmod_(const Tensor& self, const Tensor& other) {
+  return binary_assign(self, other, "fmod_", &fmod);
 }
 
 // Tensor methods and operators of this family.

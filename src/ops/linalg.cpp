@@ -139,6 +139,53 @@ Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, const Scal
   return add(beta.to_double() == 1.0 ? input : mul(input, wrapped_scalar(beta)), prod);
 }
 
+namespace {
+// beta * input + alpha * prod, skipping the multiplications by 1 and ignoring input (NaN
+// included) when beta is 0, as PyTorch's addmm family does.
+Tensor scaled_sum(const Tensor& input, const Tensor& prod_in, const Scalar& beta,
+                  const Scalar& alpha) {
+  Tensor prod = alpha.to_double() == 1.0 ? prod_in : mul(prod_in, wrapped_scalar(alpha));
+  if (beta.to_double() == 0.0) return add(prod, zeros_like(input));
+  return add(beta.to_double() == 1.0 ? input : mul(input, wrapped_scalar(beta)), prod);
+}
+}  // namespace
+
+Tensor baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, const Scalar& beta,
+               const Scalar& alpha) {
+  return scaled_sum(input, bmm(b1, b2), beta, alpha);
+}
+
+Tensor addbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, const Scalar& beta,
+              const Scalar& alpha) {
+  return scaled_sum(input, sum(bmm(b1, b2), {0}), beta, alpha);
+}
+
+Tensor cross(const Tensor& a, const Tensor& b, std::optional<int64_t> dim) {
+  check_same_device("cross", {a, b});
+  DS_CHECK(a.dim() == b.dim(), RuntimeError,
+           "linalg.cross: inputs must have the same number of dimensions (got {} and {})",
+           shape_str(a.sizes()), shape_str(b.sizes()));
+  const Shape shape = broadcast_shapes(a.sizes(), b.sizes(), "cross");
+  int64_t d = -1;
+  if (dim) {
+    d = normalize_dim(*dim, static_cast<int64_t>(shape.size()), "cross");
+  } else {
+    for (size_t i = 0; i < shape.size() && d < 0; ++i) {
+      if (shape[i] == 3) d = static_cast<int64_t>(i);
+    }
+    DS_CHECK(d >= 0, RuntimeError, "no dimension of size 3 in input {}", shape_str(shape));
+  }
+  DS_CHECK(shape[d] == 3, RuntimeError,
+           "linalg.cross: inputs dimension {} must have length 3. Got {} and {}", d,
+           a.dim() > 0 ? a.size(d) : 0, b.dim() > 0 ? b.size(d) : 0);
+  Tensor x = expand(a, shape), y = expand(b, shape);
+  auto at = [d](const Tensor& t, int64_t i) { return narrow(t, d, i, 1); };
+  return cat({sub(mul(at(x, 1), at(y, 2)), mul(at(x, 2), at(y, 1))),
+              sub(mul(at(x, 2), at(y, 0)), mul(at(x, 0), at(y, 2))),
+              sub(mul(at(x, 0), at(y, 1)), mul(at(x, 1), at(y, 0)))},
+             d);
+}
+
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   DS_CHECK(weight.dim() == 2 || weight.dim() == 1, RuntimeError,
            "linear: weight must be 1-D or 2-D, got {}", shape_str(weight.sizes()));

@@ -1,7 +1,9 @@
 // Loss functions, composed of differentiable ops (so they run on every backend and are
 // twice differentiable). Cross-entropy is log_softmax (max-subtracted, stable) followed by
-// a gather of the target classes; binary cross-entropy with logits records its own
-// backward, sigmoid-based, which is exact where the stable forward expression has a kink.
+// a gather of the target classes; with class-index targets it records one node of its own
+// whose backward, softmax(x) * rowsum(Q) - Q, takes a few passes over the logits instead of
+// the longer chain through log_softmax and gather. Binary cross-entropy with logits records
+// its own sigmoid-based backward, exact where the stable forward expression has a kink.
 #include "deepseek/ops/nn_loss.h"
 
 #include "deepseek/autograd/grad_mode.h"

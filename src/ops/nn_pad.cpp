@@ -4,6 +4,7 @@
 // differentiable ops (cat / index_select), so pad is twice differentiable on any backend.
 #include "deepseek/ops/nn_pad.h"
 
+#include "deepseek/ops/copy.h"
 #include "deepseek/ops/creation.h"
 #include "deepseek/ops/indexing.h"
 #include "deepseek/ops/shape.h"
@@ -105,7 +106,7 @@ Tensor pad(const Tensor& input, const std::vector<int64_t>& amounts, const std::
              "pad: padding ({}, {}) at dimension {} leaves a negative size", before, after, dim);
     x = pad_dim_by_index(x, dim, before, after, mode);
   }
-  return x;
+  return x.is_same(input) ? clone(input) : x;  // a new tensor even when nothing was padded
 }
 
 }  // namespace deepseek

@@ -99,7 +99,7 @@ Tensor sum(const Tensor& x, const Dims& dims_in, bool keepdim, std::optional<DTy
   Tensor out = reduce_raw(ReduceOp::Sum, xin, dims, keepdim, out_dtype);
   if (autograd::needs_grad({x}) && is_floating(out_dtype)) {
     const Shape in_shape = x.sizes();
-    autograd::record("SumBackward1", {x}, {out}, {},
+    autograd::record(dims_in.empty() ? "SumBackward0" : "SumBackward1", {x}, {out}, {},
                      [in_shape, dims, keepdim](const BackwardArgs& g) -> TensorList {
                        return {expand_grad(g.grad(), in_shape, dims, keepdim)};
                      });
@@ -267,6 +267,16 @@ Tensor var(const Tensor& x, const Dims& dims_in, double correction, bool keepdim
 
 Tensor std(const Tensor& x, const Dims& dims, double correction, bool keepdim) {
   return sqrt(var(x, dims, correction, keepdim));
+}
+
+std::tuple<Tensor, Tensor> var_mean(const Tensor& x, const Dims& dims, double correction,
+                                    bool keepdim) {
+  return {var(x, dims, correction, keepdim), mean(x, dims, keepdim)};
+}
+
+std::tuple<Tensor, Tensor> std_mean(const Tensor& x, const Dims& dims, double correction,
+                                    bool keepdim) {
+  return {deepseek::std(x, dims, correction, keepdim), mean(x, dims, keepdim)};
 }
 
 Tensor logsumexp(const Tensor& x, const Dims& dims_in, bool keepdim) {

@@ -2,6 +2,7 @@
 #include "deepseek/ops/unary.h"
 
 #include <cmath>
+#include <limits>
 
 #include "deepseek/autograd/engine.h"
 #include "deepseek/autograd/record.h"
@@ -271,6 +272,86 @@ Tensor clamp(const Tensor& x, const Tensor& min, const Tensor& max) {
   return out;
 }
 
+Tensor tan(const Tensor& x) {
+  return unary_op(UnaryOp::Tan, x, float_compute(x), "TanBackward0", Save::Output,
+                  [](const Tensor& g, const Tensor& y) { return mul(g, add(mul(y, y), num(1))); });
+}
+Tensor asin(const Tensor& x) {
+  return unary_op(UnaryOp::Asin, x, float_compute(x), "AsinBackward0", Save::Input,
+                  [](const Tensor& g, const Tensor& s) {
+                    return div(g, sqrt(sub(num(1), mul(s, s))));
+                  });
+}
+Tensor acos(const Tensor& x) {
+  return unary_op(UnaryOp::Acos, x, float_compute(x), "AcosBackward0", Save::Input,
+                  [](const Tensor& g, const Tensor& s) {
+                    return neg(div(g, sqrt(sub(num(1), mul(s, s)))));
+                  });
+}
+Tensor atan(const Tensor& x) {
+  return unary_op(UnaryOp::Atan, x, float_compute(x), "AtanBackward0", Save::Input,
+                  [](const Tensor& g, const Tensor& s) { return div(g, add(mul(s, s), num(1))); });
+}
+Tensor sinh(const Tensor& x) {
+  return unary_op(UnaryOp::Sinh, x, float_compute(x), "SinhBackward0", Save::Input,
+                  [](const Tensor& g, const Tensor& s) { return mul(g, cosh(s)); });
+}
+Tensor cosh(const Tensor& x) {
+  return unary_op(UnaryOp::Cosh, x, float_compute(x), "CoshBackward0", Save::Input,
+                  [](const Tensor& g, const Tensor& s) { return mul(g, sinh(s)); });
+}
+Tensor log2(const Tensor& x) {
+  return unary_op(UnaryOp::Log2, x, float_compute(x), "Log2Backward0", Save::Input,
+                  [](const Tensor& g, const Tensor& s) { return div(g, mul(s, num(M_LN2))); });
+}
+Tensor log10(const Tensor& x) {
+  return unary_op(UnaryOp::Log10, x, float_compute(x), "Log10Backward0", Save::Input,
+                  [](const Tensor& g, const Tensor& s) { return div(g, mul(s, num(M_LN10))); });
+}
+Tensor exp2(const Tensor& x) {
+  return unary_op(UnaryOp::Exp2, x, float_compute(x), "Exp2Backward0", Save::Output,
+                  [](const Tensor& g, const Tensor& y) { return mul(g, mul(y, num(M_LN2))); });
+}
+Tensor trunc(const Tensor& x) {
+  if (x.dtype() == DType::Bool) throw_not_implemented_for("trunc", x.dtype());
+  return unary_op(UnaryOp::Trunc, x, x.dtype(), "TruncBackward0", Save::None, zeros_grad);
+}
+Tensor frac(const Tensor& x) {
+  if (!is_floating(x.dtype())) throw_not_implemented_for("frac_cpu", x.dtype());
+  return sub(x, trunc(x));  // trunc's zero gradient leaves d frac / dx = 1
+}
+Tensor isfinite(const Tensor& x) {
+  return unary_raw(UnaryOp::IsFinite, x, x.dtype(), {}, DType::Bool);
+}
+Tensor signbit(const Tensor& x) {
+  return unary_raw(UnaryOp::SignBit, x, x.dtype(), {}, DType::Bool);
+}
+
+namespace {
+// The largest finite value of a floating dtype.
+double finite_max(DType dt) {
+  switch (dt) {
+    case DType::Float16: return 65504.0;
+    case DType::BFloat16: return 3.3895313892515355e38;
+    case DType::Float32: return 3.4028234663852886e38;
+    default: return std::numeric_limits<double>::max();
+  }
+}
+}  // namespace
+
+Tensor nan_to_num(const Tensor& x, double nan, std::optional<double> posinf,
+                  std::optional<double> neginf) {
+  if (!is_floating(x.dtype())) return clone(x);
+  UnaryParams p;
+  p.a = nan;
+  p.b = posinf.value_or(finite_max(x.dtype()));
+  p.c = neginf.value_or(-finite_max(x.dtype()));
+  // Only the finite elements pass through; the replaced ones are constants.
+  return unary_op(
+      UnaryOp::NanToNum, x, x.dtype(), "NanToNumBackward0", Save::Input,
+      [](const Tensor& g, const Tensor& s) { return where(isfinite(s), g, zeros_like(g)); }, p);
+}
+
 Tensor logical_not(const Tensor& x) {
   return unary_raw(UnaryOp::LogicalNot, x, x.dtype(), {}, DType::Bool);
 }
@@ -310,7 +391,25 @@ DS_UNARY_INPLACE(reciprocal)
 DS_UNARY_INPLACE(erf)
 DS_UNARY_INPLACE(square)
 DS_UNARY_INPLACE(logical_not)
+DS_UNARY_INPLACE(tan)
+DS_UNARY_INPLACE(asin)
+DS_UNARY_INPLACE(acos)
+DS_UNARY_INPLACE(atan)
+DS_UNARY_INPLACE(sinh)
+DS_UNARY_INPLACE(cosh)
+DS_UNARY_INPLACE(log2)
+DS_UNARY_INPLACE(log10)
+DS_UNARY_INPLACE(exp2)
+DS_UNARY_INPLACE(trunc)
+DS_UNARY_INPLACE(frac)
 #undef DS_UNARY_INPLACE
+
+const Tensor& nan_to_num_(const Tensor& x, double nan, std::optional<double> posinf,
+                          std::optional<double> neginf) {
+  return unary_inplace(x, "nan_to_num_", [=](const Tensor& t) {
+    return nan_to_num(t, nan, posinf, neginf);
+  });
+}
 
 const Tensor& pow_(const Tensor& x, const Scalar& exponent) {
   return unary_inplace(x, "pow_", [exponent](const Tensor& t) { return pow(t, exponent); });

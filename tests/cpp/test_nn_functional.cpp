@@ -207,6 +207,22 @@ TEST(NnAttention, TiledKernelMatchesComposedSoftmax) {
   }
 }
 
+TEST(NnAttention, NeverMaterialisesTheScoreMatrix) {
+  // T = 2048: the scores would take T * T * 4 = 16 MiB; q, k, v, out and their gradients
+  // take 128 KiB each.
+  const int64_t T = 2048;
+  Tensor q = randn({1, T, 16}).requires_grad_(true), k = randn({1, T, 16}).requires_grad_(true);
+  Tensor v = randn({1, T, 16}).requires_grad_(true);
+  auto allocator = get_allocator(DeviceType::CPU);
+  allocator->reset_peak_stats();
+  const int64_t before = allocator->stats().allocated_bytes;
+  Tensor out = scaled_dot_product_attention(q, k, v, {}, 0.0, true);
+  out.backward(ones_like(out));
+  const int64_t peak = allocator->stats().peak_bytes - before;
+  EXPECT_LT(peak, 2 * 1024 * 1024) << peak;
+  EXPECT_TRUE(q.grad().defined() && k.grad().defined() && v.grad().defined());
+}
+
 TEST(NnAttention, Float32AndBFloat16CloseToFloat64) {
   manual_seed(7);
   Tensor q = rand_f64({4, 100, 32}, false), k = rand_f64({4, 100, 32}, false);

@@ -656,6 +656,8 @@ SDPA_CASES = [
     dict(q=(1, 2, 150, 8), k=(1, 2, 150, 8), v=(1, 2, 150, 8),
          kw=dict(window_size=40, is_causal=True, scale=0.2)),
     dict(q=(5, 9), k=(7, 9), v=(7, 4), kw={}),  # no batch dims, Tq != Tk
+    # one batch, several key blocks: threads split the key blocks and sum dQ partials
+    dict(q=(1, 150, 8), k=(1, 200, 8), v=(1, 200, 8), kw=dict(is_causal=True)),
     dict(q=(2, 1, 6, 4), k=(3, 5, 4), v=(3, 5, 4), kw={}),  # broadcast batch dims
 ]
 

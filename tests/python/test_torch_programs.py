@@ -119,6 +119,60 @@ def test_save_whole_module_error_points_to_state_dict():
         torch.save(nn.Linear(2, 2), io.BytesIO())
 
 
+def test_save_and_load_numpy_array():
+    # pytorch/examples time_sequence_prediction: generate_sine_wave.py does
+    # torch.save(numpy_array, open('traindata.pt', 'wb')); train.py does
+    # data = torch.load('traindata.pt'); torch.from_numpy(data[3:, :-1])
+    data = np.sin(np.arange(12.0).reshape(3, 4) / 7)
+    buf = io.BytesIO()
+    torch.save(data, buf)
+    buf.seek(0)
+    back = torch.load(buf)
+    assert isinstance(back, np.ndarray) and back.dtype == np.float64
+    np.testing.assert_array_equal(back, data)
+    assert torch.from_numpy(back[1:, :-1]).shape == (2, 3)
+
+
+def test_lbfgs_minimizes_quadratic():
+    # pytorch/examples time_sequence_prediction/train.py: optim.LBFGS(params, lr=0.8);
+    # optimizer.step(closure) with a closure that zeroes grads, computes the loss and backward
+    # (lr=1 here: the 20 inner iterations then reach the minimum of a 2-D quadratic)
+    a = np.array([[3.0, 0.5], [0.5, 1.0]])
+    b = np.array([1.0, -2.0])
+    x = nn.Parameter(torch.zeros(2, dtype=torch.float64))
+    opt = torch.optim.LBFGS([x], lr=1)
+    A, B = torch.tensor(a), torch.tensor(b)
+    calls = []
+
+    def closure():
+        opt.zero_grad()
+        loss = 0.5 * (x @ (A @ x)) - (B * x).sum()
+        loss.backward()
+        calls.append(loss.item())
+        return loss
+
+    first = opt.step(closure)
+    for _ in range(4):
+        opt.step(closure)
+    assert abs(float(first) - calls[0]) < 1e-12  # step returns the first evaluation
+    np.testing.assert_allclose(values(x), np.linalg.solve(a, b), rtol=1e-5, atol=1e-7)
+
+
+def test_dropout2d_legacy_input_ranks():
+    # pytorch/examples mnist_rnn/main.py applies nn.Dropout2d to the [N, 64] LSTM output.
+    # PyTorch (1.13 through 2.x) warns and drops single elements of 2-D input, and treats a
+    # 3-D input as [N, C, L] (whole rows zeroed), also with a warning.
+    torch.manual_seed(0)
+    with pytest.warns(UserWarning):
+        y = nn.Dropout2d(0.5)(torch.ones(8, 500))
+    v = values(y)
+    assert set(np.unique(v)) <= {0.0, 2.0} and 0.3 < (v == 0).mean() < 0.7
+    with pytest.warns(UserWarning):
+        z = values(F.dropout2d(torch.ones(2, 50, 100), 0.5, training=True))
+    assert (z == z[:, :, :1]).all()  # each [n, c, :] row is kept or dropped whole
+    assert (z[0] != z[0, :1]).any()  # rows of one sample are dropped independently
+
+
 def test_distributed_names_importable():
     # nanoGPT train.py:27-28 imports these at the top even for single-process runs.
     from deepseek.nn.parallel import DistributedDataParallel  # noqa: F401

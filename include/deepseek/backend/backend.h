@@ -119,6 +119,27 @@ class Backend {
   // Coordinates of non-zero elements, [n, ndim] int64 on this device.
   virtual Tensor nonzero(const Tensor& in);
 
+  // ---- sorting, scans and sampling (src/ops/sorting.cpp, scan.cpp, random.cpp) ----
+  // The first k elements of each slice along `dim` in sorted order: values (in's dtype) and
+  // indices (int64) are contiguous, in's shape with size k along dim (k = in.size(dim) for a
+  // full sort). The order is total: NaN sorts above every number and equal values keep their
+  // input order (stable), so every k yields a prefix of the full sort.
+  virtual void sort(const Tensor& in, int64_t dim, int64_t k, bool descending,
+                    const Tensor& values, const Tensor& indices);
+  // Inclusive scan along `dim`: out (contiguous, in's shape and dtype) holds op over
+  // in[..., 0..i, ...]. Sum/Prod accumulate in double (floats) or int64 (integers); Max/Min
+  // also write indices (int64, contiguous): the position of the running extreme, the later
+  // one on ties, NaN winning (as PyTorch's cummax/cummin).
+  virtual void scan(ScanOp op, const Tensor& in, int64_t dim, const Tensor& out,
+                    const Tensor& indices);
+  // probs [rows, n] floating, contiguous, checked by the op (finite, >= 0, positive row sums,
+  // enough non-zero categories without replacement); out [rows, num_samples] int64. Row r
+  // draws from Philox counters offset + r * num_samples + s (with replacement: inverse CDF)
+  // or offset + r * n + i (without: the num_samples largest keys log(u_i) / p_i, in
+  // descending key order, which is the order sequential draws would produce).
+  virtual void multinomial(const Tensor& probs, int64_t num_samples, bool replacement,
+                           uint64_t seed, uint64_t offset, const Tensor& out);
+
   // ---- neural-network kernels (src/ops/nn_*.cpp) ----
   // Tensors are contiguous and share one floating dtype unless said otherwise.
   // Convolution over input [N, C, *spatial], weight [O, C / groups, *kernel], out

@@ -30,6 +30,19 @@ Tensor logical_or(const Tensor& a, const Tensor& b);
 Tensor logical_xor(const Tensor& a, const Tensor& b);
 // cond ? a : b, broadcasting all three.
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+// Floating results (integers compute in the default float dtype).
+Tensor atan2(const Tensor& a, const Tensor& b);
+Tensor hypot(const Tensor& a, const Tensor& b);
+// C's fmod: the remainder of truncated division, with the sign of a.
+Tensor fmod(const Tensor& a, const Tensor& b);
+// |a - b| <= atol + rtol * |b| elementwise (equal values, infinities included, are close;
+// NaNs only with equal_nan). a and b must share a dtype.
+Tensor isclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8,
+               bool equal_nan = false);
+bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8,
+              bool equal_nan = false);
+// Same shape and equal elements.
+bool equal(const Tensor& a, const Tensor& b);
 
 // In place: self op= other (other broadcast to self's shape; result cast to self's dtype,
 // which must be able to hold it: int_tensor += 0.5 is an error, as in PyTorch).
@@ -47,6 +60,9 @@ const Tensor& minimum_(const Tensor& self, const Tensor& other);
 const Tensor& logical_and_(const Tensor& self, const Tensor& other);
 const Tensor& logical_or_(const Tensor& self, const Tensor& other);
 const Tensor& logical_xor_(const Tensor& self, const Tensor& other);
+const Tensor& atan2_(const Tensor& self, const Tensor& other);
+const Tensor& hypot_(const Tensor& self, const Tensor& other);
+const Tensor& fmod_(const Tensor& self, const Tensor& other);
 
 // Operators beyond core/tensor.h's + - * /: compound assignment (in place, with the same
 // castability rule as add_) and ordering comparisons (bool tensors). == and != are not

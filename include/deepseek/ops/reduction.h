@@ -30,6 +30,11 @@ Tensor argmin(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool k
 // Variance with Bessel's correction by default (correction = 1).
 Tensor var(const Tensor& x, const Dims& dims = {}, double correction = 1, bool keepdim = false);
 Tensor std(const Tensor& x, const Dims& dims = {}, double correction = 1, bool keepdim = false);
+// (var, mean) and (std, mean) in one call.
+std::tuple<Tensor, Tensor> var_mean(const Tensor& x, const Dims& dims = {}, double correction = 1,
+                                    bool keepdim = false);
+std::tuple<Tensor, Tensor> std_mean(const Tensor& x, const Dims& dims = {}, double correction = 1,
+                                    bool keepdim = false);
 Tensor logsumexp(const Tensor& x, const Dims& dims, bool keepdim = false);
 // p-norm: p = 2 (default), 1, inf, -inf, 0 (count of non-zeros) or any other real.
 Tensor norm(const Tensor& x, const Scalar& p = 2, const Dims& dims = {}, bool keepdim = false);

@@ -37,6 +37,23 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> m
 Tensor logical_not(const Tensor& x);
 Tensor isnan(const Tensor& x);
 Tensor isinf(const Tensor& x);
+Tensor tan(const Tensor& x);
+Tensor asin(const Tensor& x);
+Tensor acos(const Tensor& x);
+Tensor atan(const Tensor& x);
+Tensor sinh(const Tensor& x);
+Tensor cosh(const Tensor& x);
+Tensor log2(const Tensor& x);
+Tensor log10(const Tensor& x);
+Tensor exp2(const Tensor& x);
+Tensor trunc(const Tensor& x);  // toward zero (PyTorch's fix)
+Tensor frac(const Tensor& x);   // x - trunc(x)
+Tensor isfinite(const Tensor& x);
+Tensor signbit(const Tensor& x);  // bool: true for negative numbers, -0.0 and -NaN
+// NaN -> nan, +inf -> posinf, -inf -> neginf; the bounds default to the dtype's largest and
+// lowest finite values. Integer tensors come back unchanged.
+Tensor nan_to_num(const Tensor& x, double nan = 0.0, std::optional<double> posinf = std::nullopt,
+                  std::optional<double> neginf = std::nullopt);
 
 // Bounds as tensors (broadcast against x; an undefined tensor means no bound).
 Tensor clamp(const Tensor& x, const Tensor& min, const Tensor& max);
@@ -68,5 +85,19 @@ const Tensor& logical_not_(const Tensor& x);
 const Tensor& pow_(const Tensor& x, const Scalar& exponent);
 const Tensor& clamp_(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max);
 const Tensor& clamp_(const Tensor& x, const Tensor& min, const Tensor& max);
+const Tensor& tan_(const Tensor& x);
+const Tensor& asin_(const Tensor& x);
+const Tensor& acos_(const Tensor& x);
+const Tensor& atan_(const Tensor& x);
+const Tensor& sinh_(const Tensor& x);
+const Tensor& cosh_(const Tensor& x);
+const Tensor& log2_(const Tensor& x);
+const Tensor& log10_(const Tensor& x);
+const Tensor& exp2_(const Tensor& x);
+const Tensor& trunc_(const Tensor& x);
+const Tensor& frac_(const Tensor& x);
+const Tensor& nan_to_num_(const Tensor& x, double nan = 0.0,
+                          std::optional<double> posinf = std::nullopt,
+                          std::optional<double> neginf = std::nullopt);
 
 }  // namespace deepseek

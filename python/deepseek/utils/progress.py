@@ -107,12 +107,13 @@ class progress:
         """Values shown after the throughput, e.g. set_postfix(loss=0.41, lr=3e-4)."""
         self.postfix = values
 
-    def write(self, message):
-        """Prints a line of its own without breaking the bar (which is redrawn below it)."""
+    def write(self, message, file=None):
+        """Prints a line to `file` (default stdout) without breaking the bar: the bar is
+        cleared first and redrawn at the next update."""
         if self.interactive and not self._closed:
             self.file.write("\r\x1b[K")
-        self.file.write(message + "\n")
-        self.file.flush()
+            self.file.flush()
+        print(message, file=sys.stdout if file is None else file, flush=True)
         self._last_draw = 0.0
 
     def close(self):

@@ -16,9 +16,10 @@
 // key blocks of one batch split across threads that sum their dQ partials afterwards.
 //
 // Tiles entirely above the causal diagonal (or older than the sliding window) are skipped,
-// so causal attention does about half the work. The kernel is compute-bound: the two tile
-// products use loops whose innermost dimension is contiguous and of fixed length, which the
-// compiler vectorises, and exp uses a branch-free polynomial that vectorises too.
+// so causal attention does about half the work. The kernel is compute-bound: every tile
+// product goes through one register-blocked micro-kernel (tile_gemm), and exp through a
+// polynomial on whole vector registers. Tiles are converted to the compute type (float for
+// 16-bit inputs) as they are loaded, so bfloat16 runs the same float32 arithmetic.
 #include <omp.h>
 
 #include <cmath>
@@ -188,9 +189,9 @@ struct Scratch {
 // values of a for 8 fused multiply-adds (FMA-bound, not load-bound). Leftover rows run
 // one at a time, leftover columns (N not a multiple of 2 registers) as scalars.
 template <typename C>
-__attribute__((noinline)) void tile_gemm(int64_t M, int64_t N, int64_t K, const C* a, int64_t lda,
-                                         const C* b, int64_t ldb, C* out, int64_t ldo,
-                                         bool accumulate) {
+__attribute__((noinline, noclone)) void tile_gemm(int64_t M, int64_t N, int64_t K, const C* a,
+                                                  int64_t lda, const C* b, int64_t ldb, C* out,
+                                                  int64_t ldo, bool accumulate) {
   using V = typename Lanes<C>::vec;
   constexpr int64_t L = Lanes<C>::n;
   int64_t j0 = 0;
@@ -228,11 +229,15 @@ __attribute__((noinline)) void tile_gemm(int64_t M, int64_t N, int64_t K, const 
       store_lanes(out + i0 * ldo + j0 + L, acc1);
     }
   }
-  for (; j0 < N; ++j0) {
-    for (int64_t i = 0; i < M; ++i) {
-      C acc = accumulate ? out[i * ldo + j0] : C(0);
-      for (int64_t k = 0; k < K; ++k) acc += a[i * lda + k] * b[k * ldb + j0];
-      out[i * ldo + j0] = acc;
+  if (j0 == N) return;
+  for (int64_t i = 0; i < M; ++i) {
+    const C* ai = a + i * lda;
+    C* oi = out + i * ldo;
+    for (int64_t j = j0; j < N; ++j) {
+      C acc = accumulate ? oi[j] : C(0);
+      const C* bk = b + j;
+      for (int64_t k = 0; k < K; ++k, bk += ldb) acc += ai[k] * *bk;
+      oi[j] = acc;
     }
   }
 }

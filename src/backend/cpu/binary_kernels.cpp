@@ -66,6 +66,37 @@ C int_pow(C base, C exp) {
   return result;
 }
 
+// C's fmod: the result takes the sign of the dividend (the op rejects integer division by 0).
+template <typename C>
+C c_fmod(C a, C b) {
+  if constexpr (std::is_floating_point_v<C>) {
+    return std::fmod(a, b);
+  } else {
+    if constexpr (std::is_signed_v<C>) {
+      if (b == C(-1)) return C(0);  // INT_MIN % -1 traps on x86
+    }
+    return static_cast<C>(a % b);
+  }
+}
+
+// Shifts with every count defined (PyTorch 2's rule): counts outside [0, bits) shift
+// everything out, leaving 0 (left) or the sign fill (right).
+template <typename C>
+C shift_left(C a, C b) {
+  constexpr int64_t kBits = sizeof(C) * 8;
+  const int64_t count = static_cast<int64_t>(b);
+  if (count < 0 || count >= kBits) return C(0);
+  using U = std::make_unsigned_t<C>;
+  return static_cast<C>(static_cast<U>(static_cast<U>(a) << count));
+}
+template <typename C>
+C shift_right(C a, C b) {
+  constexpr int64_t kBits = sizeof(C) * 8;
+  const int64_t count = static_cast<int64_t>(b);
+  if (count < 0 || count >= kBits) return a < C(0) ? static_cast<C>(-1) : C(0);
+  return static_cast<C>(a >> count);  // arithmetic for signed types (C++20)
+}
+
 template <typename T>
 void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
   using C = compute_type_t<T>;
@@ -111,6 +142,38 @@ void binary_typed(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
     case BinaryOp::Remainder:
       if constexpr (!kBool)
         return map_binary<T, T>(a, b, out, [](C x, C y) { return remainder(x, y); });
+      break;
+    case BinaryOp::Atan2:
+      if constexpr (kFloat)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return std::atan2(x, y); });
+      break;
+    case BinaryOp::Fmod:
+      if constexpr (!kBool)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return c_fmod(x, y); });
+      break;
+    case BinaryOp::Hypot:
+      if constexpr (kFloat)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return std::hypot(x, y); });
+      break;
+    case BinaryOp::BitwiseAnd:
+      if constexpr (!kFloat)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x & y); });
+      break;
+    case BinaryOp::BitwiseOr:
+      if constexpr (!kFloat)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x | y); });
+      break;
+    case BinaryOp::BitwiseXor:
+      if constexpr (!kFloat)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x ^ y); });
+      break;
+    case BinaryOp::LeftShift:
+      if constexpr (!kFloat && !kBool)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return shift_left(x, y); });
+      break;
+    case BinaryOp::RightShift:
+      if constexpr (!kFloat && !kBool)
+        return map_binary<T, T>(a, b, out, [](C x, C y) { return shift_right(x, y); });
       break;
     case BinaryOp::Eq:
       return map_binary<T, bool>(a, b, out, [](C x, C y) { return x == y; });

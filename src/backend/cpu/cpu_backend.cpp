@@ -77,9 +77,9 @@ void CpuBackend::arange(const Tensor& out, double start, double step) {
 #pragma omp parallel for if (n > kParallelGrain)
     for (int64_t i = 0; i < n; ++i) {
       if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
-        o[i] = T(static_cast<float>(start + static_cast<double>(i) * step));
+        o[i] = T(static_cast<float>(std::fma(static_cast<double>(i), step, start)));
       } else {
-        o[i] = static_cast<T>(start + static_cast<double>(i) * step);
+        o[i] = static_cast<T>(std::fma(static_cast<double>(i), step, start));
       }
     }
   });
@@ -87,7 +87,9 @@ void CpuBackend::arange(const Tensor& out, double start, double step) {
 
 namespace {
 // Box-Muller on two uniforms: one normal per element, element i using counters of its own,
-// so the result does not depend on how elements are split among threads.
+// so the result does not depend on how elements are split among threads. The multiply-adds
+// here and in random() are explicit std::fma, as in kernels/cuda/random.cu, so both backends
+// round identically whatever the compiler's contraction settings.
 inline double normal_at(uint64_t seed, uint64_t offset, uint64_t i) {
   philox::Uint4 r = philox::philox4x32(seed, offset + i);
   double u1 = philox::to_unit_double(r.x, r.y);
@@ -110,7 +112,7 @@ void CpuBackend::random(RandomKind kind, const Tensor& out, uint64_t seed, uint6
       switch (kind) {
         case RandomKind::Uniform: {
           philox::Uint4 r = philox::philox4x32(seed, offset + u);
-          v = a + (b - a) * philox::to_unit_double(r.x, r.y);
+          v = std::fma(b - a, philox::to_unit_double(r.x, r.y), a);
           break;
         }
         case RandomKind::Normal:

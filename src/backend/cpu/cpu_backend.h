@@ -40,6 +40,13 @@ class CpuBackend final : public Backend {
                bool accumulate) override;
   Tensor nonzero(const Tensor& in) override;
 
+  void sort(const Tensor& in, int64_t dim, int64_t k, bool descending, const Tensor& values,
+            const Tensor& indices) override;  // sort_kernels.cpp
+  void scan(ScanOp op, const Tensor& in, int64_t dim, const Tensor& out,
+            const Tensor& indices) override;  // scan_kernels.cpp
+  void multinomial(const Tensor& probs, int64_t num_samples, bool replacement, uint64_t seed,
+                   uint64_t offset, const Tensor& out) override;  // multinomial_kernels.cpp
+
   // ---- neural-network kernels ----
   void conv_forward(const ConvParams& p, const Tensor& input, const Tensor& weight,
                     const Tensor& bias, const Tensor& out) override;  // conv_kernels.cpp

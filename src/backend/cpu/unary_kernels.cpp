@@ -219,6 +219,37 @@ void unary_floating(UnaryOp op, const Tensor& in, const Tensor& out, const Unary
       return map_unary<T, bool>(in, out, [](C x) { return std::isnan(x); });
     case UnaryOp::IsInf:
       return map_unary<T, bool>(in, out, [](C x) { return std::isinf(x); });
+    case UnaryOp::Tan:
+      return map_unary<T, T>(in, out, [](C x) { return std::tan(x); });
+    case UnaryOp::Asin:
+      return map_unary<T, T>(in, out, [](C x) { return std::asin(x); });
+    case UnaryOp::Acos:
+      return map_unary<T, T>(in, out, [](C x) { return std::acos(x); });
+    case UnaryOp::Atan:
+      return map_unary<T, T>(in, out, [](C x) { return std::atan(x); });
+    case UnaryOp::Sinh:
+      return map_unary<T, T>(in, out, [](C x) { return std::sinh(x); });
+    case UnaryOp::Cosh:
+      return map_unary<T, T>(in, out, [](C x) { return std::cosh(x); });
+    case UnaryOp::Log2:
+      return map_unary<T, T>(in, out, [](C x) { return std::log2(x); });
+    case UnaryOp::Log10:
+      return map_unary<T, T>(in, out, [](C x) { return std::log10(x); });
+    case UnaryOp::Exp2:
+      return map_unary<T, T>(in, out, [](C x) { return std::exp2(x); });
+    case UnaryOp::Trunc:
+      return map_unary<T, T>(in, out, [](C x) { return std::trunc(x); });
+    case UnaryOp::IsFinite:
+      return map_unary<T, bool>(in, out, [](C x) { return std::isfinite(x); });
+    case UnaryOp::SignBit:
+      return map_unary<T, bool>(in, out, [](C x) { return std::signbit(x); });
+    case UnaryOp::NanToNum: {
+      const C nan = static_cast<C>(p.a), posinf = static_cast<C>(p.b),
+              neginf = static_cast<C>(p.c);
+      return map_unary<T, T>(in, out, [=](C x) {
+        return x != x ? nan : (std::isinf(x) ? (x > C(0) ? posinf : neginf) : x);
+      });
+    }
     default:
       break;
   }
@@ -291,11 +322,32 @@ void CpuBackend::unary(UnaryOp op, const Tensor& in, const Tensor& out, const Un
         case UnaryOp::Floor:
         case UnaryOp::Ceil:
         case UnaryOp::Round:
+        case UnaryOp::Trunc:
+        case UnaryOp::NanToNum:
           copy(in, out);
-          return;  // integers are already whole
+          return;  // integers are already whole and finite
         case UnaryOp::IsNan:
         case UnaryOp::IsInf:
           fill(out, false);
+          return;
+        case UnaryOp::IsFinite:
+          fill(out, true);
+          return;
+        case UnaryOp::SignBit:
+          map_unary<T, bool>(in, out, [](compute_type_t<T> x) {
+            if constexpr (std::is_signed_v<compute_type_t<T>>) {
+              return x < 0;
+            } else {
+              return false;
+            }
+          });
+          return;
+        case UnaryOp::BitwiseNot:
+          if constexpr (std::is_same_v<T, bool>) {
+            map_unary<T, T>(in, out, [](bool x) { return !x; });
+          } else {
+            map_unary<T, T>(in, out, [](T x) { return static_cast<T>(~x); });
+          }
           return;
         default:
           throw_unsupported_dtype(unary_op_name(op), in.dtype());

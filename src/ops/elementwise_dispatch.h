@@ -1,0 +1,17 @@
+// Op internals shared by the elementwise op files (binary.cpp, bitwise.cpp): how a binary
+// kernel call is set up. Not part of the public API.
+#pragma once
+
+#include "deepseek/backend/kernel_ops.h"
+#include "deepseek/core/tensor.h"
+
+namespace deepseek {
+
+// The device an expression runs on: that of any operand other than a CPU number.
+Device common_device(const Tensor& a, const Tensor& b);
+// op(a, b) computed in `compute` (operands broadcast and converted, no graph recorded) into a
+// new tensor of `out_dtype`; `name` names the op in errors.
+Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, DType compute, DType out_dtype,
+                  const char* name);
+
+}  // namespace deepseek
