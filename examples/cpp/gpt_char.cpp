@@ -440,7 +440,11 @@ int main(int argc, char** argv) try {
     const double value = loss.item<double>();
     bar.set_postfix({{"loss", value}, {"lr", lr}, {"grad_norm", grad_norm}});
     bar.step(x.numel());
-    if (step == first_step + 1 || step == stop || step % s.eval_every == 0) {
+    if (step % s.eval_every == 0 && step < s.steps) {
+      std::printf("step %lld loss %.4f  lr %.2e  val loss %.4f\n", static_cast<long long>(step),
+                  value, lr, estimate_loss(*model, corpus.val, s));
+      std::fflush(stdout);
+    } else if (step == first_step + 1 || step == stop) {
       std::printf("step %lld loss %.4f  lr %.2e\n", static_cast<long long>(step), value, lr);
       std::fflush(stdout);
     }

@@ -10,7 +10,8 @@ from deepseek._C import (  # noqa: F401  (re-exported API)
     Tensor, dtype, device,
     bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
     float, double, half, long, int, short,
-    get_default_dtype, set_default_dtype, promote_types, manual_seed, initial_seed,
+    get_default_dtype, set_default_dtype, promote_types, manual_seed, initial_seed, seed,
+    get_rng_state, set_rng_state, default_generator, Generator,
     from_numpy, is_grad_enabled, get_num_threads, set_num_threads,
     # math
     neg, negative, abs, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu,
@@ -19,15 +20,22 @@ from deepseek._C import (  # noqa: F401  (re-exported API)
     maximum, minimum, eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_xor, where,
     absolute, subtract, divide, greater, less, bitwise_and, bitwise_or, bitwise_xor,
     bitwise_not, result_type, can_cast, clone,
+    tan, asin, acos, atan, arcsin, arccos, arctan, sinh, cosh, log2, log10, exp2, trunc, fix,
+    frac, isfinite, signbit, nan_to_num, clamp_min, clamp_max, atan2, arctan2, hypot, fmod,
+    isclose, allclose, equal, lerp, addcmul, addcdiv, bitwise_left_shift, bitwise_right_shift,
+    std_mean, var_mean, count_nonzero, sort, argsort, msort, topk, kthvalue, median, unique,
+    searchsorted, cumsum, cumprod, cummax, cummin, bincount, histc,
+    baddbmm, addbmm, cross, einsum, diagonal, diag_embed, diag, trace,
     sum, mean, prod, amax, amin, max, min, argmax, argmin, var, std, logsumexp, norm, all, any,
     matmul, mm, bmm, dot, outer, addmm, softmax, log_softmax,
     # shape and indexing
     reshape, broadcast_to, permute, transpose, swapaxes, t, squeeze, unsqueeze, flatten,
     unflatten, narrow, select, as_strided, movedim, cat, concat, stack, split, chunk, unbind,
     tril, triu, flip, roll, index_select, gather, scatter, scatter_add, index_add, masked_fill,
-    masked_select, nonzero,
+    masked_select, nonzero, index_fill, index_copy, take, put, masked_scatter, tile,
+    repeat_interleave, cartesian_prod,
     # creation
-    linspace, eye, randperm,
+    linspace, eye, randperm, multinomial, bernoulli,
 )
 from deepseek._size import Size  # noqa: F401
 from deepseek import _tensor  # noqa: F401  (attaches Python-side Tensor methods)
@@ -35,7 +43,7 @@ from deepseek._tensor import set_printoptions  # noqa: F401
 from deepseek._factories import (  # noqa: F401
     tensor, as_tensor, empty, zeros, ones, full, arange, rand, randn, randint,
     empty_like, zeros_like, ones_like, full_like, rand_like, randn_like, randint_like,
-    scalar_tensor, is_tensor, is_floating_point, numel,
+    scalar_tensor, is_tensor, is_floating_point, numel, normal, meshgrid,
     FloatTensor, DoubleTensor, HalfTensor, BFloat16Tensor, LongTensor, IntTensor, ShortTensor,
     CharTensor, ByteTensor, BoolTensor,
 )
@@ -44,8 +52,8 @@ from deepseek import autograd  # noqa: F401
 from deepseek import return_types  # noqa: F401
 from deepseek.serialization import save, load  # noqa: F401
 from deepseek import cuda  # noqa: F401
-if not hasattr(_C, "Generator"):  # Python Generator for utils.data shuffling (see _generator.py)
-    from deepseek._generator import Generator  # noqa: F401
+from deepseek import _generator  # noqa: F401  (attaches utils.data's draws to Generator)
+from deepseek import random  # noqa: F401
 from deepseek import nn, optim, utils  # noqa: F401
 
 __version__ = "0.1.0"

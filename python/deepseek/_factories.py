@@ -68,11 +68,12 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requir
 
 
 def rand(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False, **kw):
-    return _C._rand(_size(size, kw.get("size")), dtype, _device(device), requires_grad)
+    return _C._rand(_size(size, kw.get("size")), dtype, _device(device), requires_grad, generator)
 
 
 def randn(*size, generator=None, out=None, dtype=None, device=None, requires_grad=False, **kw):
-    return _C._randn(_size(size, kw.get("size")), dtype, _device(device), requires_grad)
+    return _C._randn(_size(size, kw.get("size")), dtype, _device(device), requires_grad,
+                     generator)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, device=None,
@@ -84,7 +85,35 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
         low, high = 0, low
     if size is None:
         raise TypeError("randint() missing required argument 'size'")
-    return _C._randint(low, high, _size((size,), None), dtype, _device(device), requires_grad)
+    return _C._randint(low, high, _size((size,), None), dtype, _device(device), requires_grad,
+                       generator)
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, device=None,
+           requires_grad=False):
+    """normal(mean, std) with tensor and/or number arguments (numbers broadcast as in torch),
+    or normal(mean, std, size) with numbers, drawing a new tensor of that size."""
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        if size is not None:
+            raise TypeError("normal(): size is only accepted with number mean and std")
+        mean = mean if isinstance(mean, Tensor) else _C._wrapped_scalar(float(mean))
+        std = std if isinstance(std, Tensor) else _C._wrapped_scalar(float(std))
+        return _C._normal(mean, std, generator)
+    if size is None:
+        raise TypeError("normal() received an invalid combination of arguments: with number "
+                        "mean and std, size is required")
+    t = empty(size, dtype=dtype, device=device)
+    _C._normal_(t, float(mean), float(std), generator)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def meshgrid(*tensors, indexing=None):
+    """meshgrid(a, b, ...) or meshgrid([a, b, ...]); indexing 'ij' (the default) or 'xy'."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tensors[0]
+    return _C._meshgrid(list(tensors), "ij" if indexing is None else indexing)
 
 
 def _like(fn, input, dtype, device, requires_grad, *extra):

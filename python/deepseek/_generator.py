@@ -1,82 +1,56 @@
-"""deepseek.Generator: a seedable random source for data shuffling and splitting.
+"""deepseek.Generator: the C++ Philox generator (deepseek._C.Generator), plus the draws the
+Python-side consumers of ``generator=`` need (RandomSampler, random_split,
+DataLoader(shuffle=True, generator=...)).
 
-The C++ core keeps its own Philox generator for tensor random ops (deepseek.manual_seed);
-this Python Generator serves the Python-side consumers that take ``generator=``
-(RandomSampler, random_split, DataLoader(shuffle=True, generator=...)). It wraps Python's
-random.Random (Mersenne Twister) seeded with the generator's seed, so a given seed always
-yields the same permutations. Its streams differ from PyTorch's: the same seed gives a
-reproducible, not a PyTorch-identical, shuffle.
+Those draws are made by the C++ random ops with the generator passed through, so they
+advance its stream like any tensor op: a seed reproduces a shuffle, and
+get_state()/set_state() (16 bytes: seed and Philox offset) rewind it. The streams differ
+from PyTorch's: the same seed gives a reproducible, not a PyTorch-identical, permutation.
 """
-import os
-import random
-import struct
-
 from deepseek import _C
 
-_DEFAULT_SEED = 67280421310721  # PyTorch's default generator seed
-_MASK64 = (1 << 64) - 1
-# State layout: seed (u64), Mersenne Twister version (i64), 625 words (u32), gauss flag + value.
-_STATE_FORMAT = "<Qq625I?d"
+Generator = _C.Generator
 
 
-class Generator:
-    """Generator(device='cpu') with manual_seed, seed, initial_seed, get_state, set_state."""
+def _randperm(self, n):
+    """A uniformly random permutation of range(n), as a list."""
+    return _C.randperm(n, generator=self).tolist()
 
-    def __init__(self, device="cpu"):
-        self.device = _C.device(device) if isinstance(device, str) else device
-        self._random = random.Random()
-        self.manual_seed(_DEFAULT_SEED)
 
-    def manual_seed(self, seed):
-        seed = int(seed)
-        if not -(1 << 63) <= seed <= _MASK64:
-            raise RuntimeError(f"Overflow when unpacking long: seed {seed} does not fit in 64 bits")
-        self._seed = seed & _MASK64
-        self._random.seed(self._seed)
-        return self
+def _randbelow(self, n):
+    """A uniform integer in [0, n)."""
+    return _C._randint(0, n, [1], _C.int64, None, False, self).item()
 
-    def seed(self):
-        """Seeds from the OS entropy pool and returns the new seed."""
-        self.manual_seed(int.from_bytes(os.urandom(8), "little"))
-        return self._seed
 
-    def initial_seed(self):
-        return self._seed
+def _randbits(self, k):
+    """A uniform integer of k < 63 random bits."""
+    return _C._randint(0, 1 << k, [1], _C.int64, None, False, self).item()
 
-    def get_state(self):
-        """The full state as a uint8 tensor (like PyTorch's ByteTensor state)."""
-        version, words, gauss = self._random.getstate()
-        packed = struct.pack(_STATE_FORMAT, self._seed, version, *words, gauss is not None,
-                             gauss or 0.0)
-        return _C._tensor(list(packed), _C.uint8)
 
-    def set_state(self, new_state):
-        data = bytes(new_state.tolist()) if hasattr(new_state, "tolist") else bytes(new_state)
-        if len(data) != struct.calcsize(_STATE_FORMAT):
-            raise RuntimeError(f"Generator.set_state: expected a state of "
-                               f"{struct.calcsize(_STATE_FORMAT)} bytes, got {len(data)}")
-        seed, version, *rest = struct.unpack(_STATE_FORMAT, data)
-        words, has_gauss, gauss = tuple(rest[:625]), rest[625], rest[626]
-        self._random.setstate((version, words, gauss if has_gauss else None))
-        self._seed = seed
-        return self
+def _weighted_choices(self, weights, k):
+    """k indices drawn with replacement, index i with probability weights[i] / sum(weights)."""
+    probs = _C._tensor([float(w) for w in weights], _C.float64)
+    return _C.multinomial(probs, k, True, generator=self).tolist()
 
-    # ---- draws used by deepseek.utils.data ----
 
-    def _randperm(self, n):
-        """A uniformly random permutation of range(n), as a list."""
-        perm = list(range(n))
-        self._random.shuffle(perm)
-        return perm
+class _BitSource:
+    """random.Random's getrandbits() over a Generator (for callers written against it)."""
 
-    def _randbelow(self, n):
-        return self._random.randrange(n)
+    def __init__(self, generator):
+        self._generator = generator
 
-    def _weighted_choices(self, weights, k):
-        return self._random.choices(range(len(weights)), weights=weights, k=k)
+    def getrandbits(self, k):
+        return _randbits(self._generator, k)
 
-    def __repr__(self):
-        return f"<deepseek.Generator object at {hex(id(self))}>"
+
+for _name, _fn in {
+    "_randperm": _randperm,
+    "_randbelow": _randbelow,
+    "_randbits": _randbits,
+    "_weighted_choices": _weighted_choices,
+    "_random": property(_BitSource),
+}.items():
+    setattr(Generator, _name, _fn)
 
 
 def generator_from_global_seed():

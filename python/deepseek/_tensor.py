@@ -158,16 +158,46 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
                 requires_grad=requires_grad)
 
 
-def uniform_(self, a=0.0, b=1.0, generator=None):
-    return _C._uniform_(self, a, b)
+def uniform_(self, a=0.0, b=1.0, *, generator=None, **kw):
+    a, b = kw.pop("from", a), kw.pop("to", b)
+    if kw:
+        raise TypeError(f"uniform_() got unexpected keyword arguments {sorted(kw)}")
+    return _C._uniform_(self, a, b, generator)
 
 
-def normal_(self, mean=0.0, std=1.0, generator=None):
-    return _C._normal_(self, mean, std)
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    return _C._normal_(self, mean, std, generator)
 
 
-def bernoulli_(self, p=0.5, generator=None):
-    return self.copy_(_C._bernoulli_like(self, p))
+def bernoulli_(self, p=0.5, *, generator=None):
+    return _C._bernoulli_(self, p, generator)
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    return _C._exponential_(self, lambd, generator)
+
+
+def random_(self, *args, generator=None, **kw):
+    """random_(), random_(to), random_(from, to): integers uniform in [from, to)."""
+    if "from" in kw or "to" in kw:
+        args = (kw.pop("from", 0), kw.pop("to", None))
+    if kw:
+        raise TypeError(f"random_() got unexpected keyword arguments {sorted(kw)}")
+    if len(args) == 0:
+        low, high = 0, None
+    elif len(args) == 1:
+        low, high = 0, args[0]
+    else:
+        low, high = args
+    return _C._random_(self, low, high, generator)
+
+
+def multinomial(self, num_samples, replacement=False, *, generator=None):
+    return _C.multinomial(self, num_samples, replacement, generator=generator)
+
+
+def bernoulli(self, p=None, *, generator=None):
+    return _C.bernoulli(self, p, generator=generator)
 
 
 def cpu(self):
@@ -279,6 +309,10 @@ for _name, _fn in {
     "uniform_": uniform_,
     "normal_": normal_,
     "bernoulli_": bernoulli_,
+    "exponential_": exponential_,
+    "random_": random_,
+    "multinomial": multinomial,
+    "bernoulli": bernoulli,
     "cpu": cpu,
     "cuda": cuda,
 }.items():

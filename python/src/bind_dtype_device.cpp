@@ -1,8 +1,10 @@
-// deepseek.dtype singletons (deepseek.float32, ...) and deepseek.device.
+// deepseek.dtype singletons (deepseek.float32, ...), deepseek.device and deepseek.Generator.
 #include <array>
+#include <memory>
 
 #include "deepseek/backend/backend.h"
 #include "deepseek/core/generator.h"
+#include "deepseek/ops/random.h"
 #include "pybind_common.h"
 
 namespace deepseek::python {
@@ -12,6 +14,71 @@ std::array<py::object, kNumDTypes>& dtype_objects() {
   static auto* objects = new std::array<py::object, kNumDTypes>();  // never destroyed: lives
   return *objects;                                                  // as long as the module
 }
+// A Python int as a 64-bit seed: negative seeds wrap (as PyTorch's), larger ones are refused.
+uint64_t seed_from(py::handle h) {
+  py::int_ value(py::reinterpret_borrow<py::object>(h));
+  int overflow = 0;
+  const long long s = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+  if (overflow == 0) return static_cast<uint64_t>(s);
+  const unsigned long long u = PyLong_AsUnsignedLongLong(value.ptr());
+  if (PyErr_Occurred()) {
+    PyErr_Clear();
+    DS_THROW(RuntimeError, "Overflow when unpacking long: seed {} does not fit in 64 bits",
+             py::str(value).cast<std::string>());
+  }
+  return u;
+}
+
+// The default generator as a shared_ptr that does not own it, so Python holds the very
+// object C++ draws from (`deepseek.manual_seed(0) is deepseek.default_generator`).
+std::shared_ptr<Generator> default_generator_handle() {
+  return std::shared_ptr<Generator>(&default_generator(), [](Generator*) {});
+}
+
+// deepseek.Generator (one Philox stream per object; see core/generator.h), the default one,
+// and the module-level seeding and state functions.
+void bind_generator(py::module_& m) {
+  py::class_<Generator, std::shared_ptr<Generator>>(m, "Generator")
+      .def(py::init([](const Device& device) {
+             return std::make_shared<Generator>(Generator::kDefaultSeed, device);
+           }),
+           py::arg("device") = Device(DeviceType::CPU))
+      .def(
+          "manual_seed",
+          [](py::object self, py::handle seed) {
+            self.cast<Generator&>().manual_seed(seed_from(seed));
+            return self;
+          },
+          py::arg("seed"))
+      .def("seed", [](Generator& g) { return g.seed(); })
+      .def("initial_seed", [](const Generator& g) { return g.initial_seed(); })
+      .def("get_state", [](const Generator& g) { return generator_state(g); })
+      .def(
+          "set_state",
+          [](py::object self, const Tensor& state) {
+            set_generator_state(self.cast<Generator&>(), state);
+            return self;
+          },
+          py::arg("new_state"))
+      .def_property_readonly("device", [](const Generator& g) { return g.device(); })
+      .def("__repr__", [](const Generator& g) {
+        return fmt::format("<deepseek.Generator object at {}>", static_cast<const void*>(&g));
+      });
+  m.attr("default_generator") = default_generator_handle();
+  m.def(
+      "manual_seed",
+      [](py::handle seed) {
+        manual_seed(seed_from(seed));
+        return default_generator_handle();
+      },
+      py::arg("seed"));
+  m.def("seed", [] { return default_generator().seed(); });
+  m.def("initial_seed", [] { return default_generator().initial_seed(); });
+  m.def("get_rng_state", [] { return get_rng_state(); });
+  m.def(
+      "set_rng_state", [](const Tensor& state) { set_rng_state(state); }, py::arg("new_state"));
+}
+
 }  // namespace
 
 py::object dtype_object(DType dtype) { return dtype_objects()[static_cast<int>(dtype)]; }
@@ -77,9 +144,7 @@ void bind_dtype_device(py::module_& m) {
       });
   py::implicitly_convertible<py::str, Device>();
 
-  m.def(
-      "manual_seed", [](uint64_t seed) { manual_seed(seed); }, py::arg("seed"));
-  m.def("initial_seed", [] { return default_generator().initial_seed(); });
+  bind_generator(m);
   m.def("_cuda_device_count", [] {
     return has_backend(DeviceType::CUDA) ? backend_for(DeviceType::CUDA).device_count() : 0;
   });

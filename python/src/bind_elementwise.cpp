@@ -4,9 +4,11 @@
 
 #include "deepseek/backend/kernel_ops.h"
 #include "deepseek/ops/binary.h"
+#include "deepseek/ops/bitwise.h"
 #include "deepseek/ops/copy.h"
 #include "deepseek/ops/creation.h"
 #include "deepseek/ops/linalg.h"
+#include "deepseek/ops/ternary.h"
 #include "deepseek/ops/type_promotion.h"
 #include "deepseek/ops/unary.h"
 #include "pybind_common.h"
@@ -49,42 +51,6 @@ py::object apply_operator(Fn fn, const Tensor& self, py::handle other, bool refl
 Tensor pow_operands(const Tensor& a, const Tensor& b) {
   if (b.impl()->wrapped_number) return pow(a, b.item());
   return pow(a, b);
-}
-
-// & | ^ ~ : logical on bool tensors. Integer tensors would need bitwise kernels, which the
-// backend does not have yet; floats are refused with PyTorch's message.
-Tensor bitwise(BinaryOp logical, const char* kernel, const Tensor& a, const Tensor& b) {
-  const DType dt = result_type({a, b});
-  if (is_floating(dt)) throw_not_implemented_for(kernel, dt);
-  DS_CHECK(dt == DType::Bool, NotImplementedError,
-           "{}: bitwise operators on integer tensors are not implemented yet (got {} and {}); "
-           "only bool tensors are supported",
-           kernel, dtype_name(a.dtype()), dtype_name(b.dtype()));
-  switch (logical) {
-    case BinaryOp::LogicalAnd:
-      return logical_and(a, b);
-    case BinaryOp::LogicalOr:
-      return logical_or(a, b);
-    default:
-      return logical_xor(a, b);
-  }
-}
-Tensor bitwise_and(const Tensor& a, const Tensor& b) {
-  return bitwise(BinaryOp::LogicalAnd, "bitwise_and_cpu", a, b);
-}
-Tensor bitwise_or(const Tensor& a, const Tensor& b) {
-  return bitwise(BinaryOp::LogicalOr, "bitwise_or_cpu", a, b);
-}
-Tensor bitwise_xor(const Tensor& a, const Tensor& b) {
-  return bitwise(BinaryOp::LogicalXor, "bitwise_xor_cpu", a, b);
-}
-Tensor bitwise_not(const Tensor& a) {
-  if (is_floating(a.dtype())) throw_not_implemented_for("bitwise_not_cpu", a.dtype());
-  DS_CHECK(a.dtype() == DType::Bool, NotImplementedError,
-           "bitwise_not: bitwise operators on integer tensors are not implemented yet (got {}); "
-           "only bool tensors are supported",
-           dtype_name(a.dtype()));
-  return logical_not(a);
 }
 
 // clamp's bounds: None, a number, or a tensor.
@@ -147,10 +113,40 @@ void bind_unary(py::module_& m, TensorClass& cls) {
   DS_BIND_UNARY("erf", erf);
   DS_BIND_UNARY("square", square);
   DS_BIND_UNARY("logical_not", logical_not);
+  DS_BIND_UNARY("tan", tan);
+  DS_BIND_UNARY("asin", asin);
+  DS_BIND_UNARY("arcsin", asin);
+  DS_BIND_UNARY("acos", acos);
+  DS_BIND_UNARY("arccos", acos);
+  DS_BIND_UNARY("atan", atan);
+  DS_BIND_UNARY("arctan", atan);
+  DS_BIND_UNARY("sinh", sinh);
+  DS_BIND_UNARY("cosh", cosh);
+  DS_BIND_UNARY("log2", log2);
+  DS_BIND_UNARY("log10", log10);
+  DS_BIND_UNARY("exp2", exp2);
+  DS_BIND_UNARY("trunc", trunc);
+  DS_BIND_UNARY("fix", trunc);
+  DS_BIND_UNARY("frac", frac);
+  DS_BIND_UNARY("bitwise_not", bitwise_not);
 #undef DS_BIND_UNARY
   def_unary(m, cls, "isnan", [](const Tensor& x) { return isnan(x); });
   def_unary(m, cls, "isinf", [](const Tensor& x) { return isinf(x); });
-  def_unary(m, cls, "bitwise_not", [](const Tensor& x) { return bitwise_not(x); });
+  def_unary(m, cls, "isfinite", [](const Tensor& x) { return isfinite(x); });
+  def_unary(m, cls, "signbit", [](const Tensor& x) { return signbit(x); });
+  auto nan_to_num_fn = [](bool inplace) {
+    return [inplace](const Tensor& x, std::optional<double> nan, std::optional<double> posinf,
+                     std::optional<double> neginf) {
+      return inplace ? nan_to_num_(x, nan.value_or(0.0), posinf, neginf)
+                     : nan_to_num(x, nan.value_or(0.0), posinf, neginf);
+    };
+  };
+  m.def("nan_to_num", nan_to_num_fn(false), py::arg("input"), py::arg("nan") = 0.0,
+        py::arg("posinf") = py::none(), py::arg("neginf") = py::none());
+  cls.def("nan_to_num", nan_to_num_fn(false), py::arg("nan") = 0.0, py::arg("posinf") = py::none(),
+          py::arg("neginf") = py::none());
+  cls.def("nan_to_num_", nan_to_num_fn(true), py::arg("nan") = 0.0, py::arg("posinf") = py::none(),
+          py::arg("neginf") = py::none());
   m.def(
       "round", [](const Tensor& x, int64_t decimals) { return round_decimals(x, decimals); },
       py::arg("input"), py::kw_only(), py::arg("decimals") = 0);
@@ -181,6 +177,19 @@ void bind_unary(py::module_& m, TensorClass& cls) {
         name,
         [](const Tensor& x, py::handle lo, py::handle hi) { return clamp_any(x, lo, hi, false); },
         py::arg("min") = py::none(), py::arg("max") = py::none());
+  }
+  // clamp_min(x, min) / clamp_max(x, max): one-sided clamps.
+  for (bool is_min : {true, false}) {
+    auto fn = [is_min](bool inplace) {
+      return [is_min, inplace](const Tensor& x, py::handle bound) {
+        py::handle none = py::none();
+        return clamp_any(x, is_min ? bound : none, is_min ? none : bound, inplace);
+      };
+    };
+    const char* name = is_min ? "clamp_min" : "clamp_max";
+    m.def(name, fn(false), py::arg("input"), py::arg(is_min ? "min" : "max"));
+    cls.def(name, fn(false), py::arg(is_min ? "min" : "max"));
+    cls.def(is_min ? "clamp_min_" : "clamp_max_", fn(true), py::arg(is_min ? "min" : "max"));
   }
   for (const char* name : {"clamp_", "clip_"}) {
     cls.def(
@@ -245,9 +254,63 @@ void bind_binary(py::module_& m, TensorClass& cls) {
              [](const Tensor& a, const Tensor& b) { return logical_or(a, b); });
   def_binary(m, cls, "logical_xor",
              [](const Tensor& a, const Tensor& b) { return logical_xor(a, b); });
-  def_binary(m, cls, "bitwise_and", &bitwise_and);
-  def_binary(m, cls, "bitwise_or", &bitwise_or);
-  def_binary(m, cls, "bitwise_xor", &bitwise_xor);
+  def_binary(m, cls, "bitwise_and",
+             [](const Tensor& a, const Tensor& b) { return bitwise_and(a, b); });
+  def_binary(m, cls, "bitwise_or",
+             [](const Tensor& a, const Tensor& b) { return bitwise_or(a, b); });
+  def_binary(m, cls, "bitwise_xor",
+             [](const Tensor& a, const Tensor& b) { return bitwise_xor(a, b); });
+  def_binary(m, cls, "bitwise_left_shift",
+             [](const Tensor& a, const Tensor& b) { return bitwise_left_shift(a, b); });
+  def_binary(m, cls, "bitwise_right_shift",
+             [](const Tensor& a, const Tensor& b) { return bitwise_right_shift(a, b); });
+  def_binary(m, cls, "atan2", [](const Tensor& a, const Tensor& b) { return atan2(a, b); });
+  def_binary(m, cls, "arctan2", [](const Tensor& a, const Tensor& b) { return atan2(a, b); });
+  def_binary(m, cls, "hypot", [](const Tensor& a, const Tensor& b) { return hypot(a, b); });
+  def_binary(m, cls, "fmod", [](const Tensor& a, const Tensor& b) { return fmod(a, b); });
+  for (bool is_all : {false, true}) {
+    const char* name = is_all ? "allclose" : "isclose";
+    auto fn = [is_all](const Tensor& a, const Tensor& b, double rtol, double atol,
+                       bool equal_nan) -> py::object {
+      if (is_all) return py::bool_(allclose(a, b, rtol, atol, equal_nan));
+      return py::cast(isclose(a, b, rtol, atol, equal_nan));
+    };
+    m.def(name, fn, py::arg("input"), py::arg("other"), py::arg("rtol") = 1e-5,
+          py::arg("atol") = 1e-8, py::arg("equal_nan") = false);
+    cls.def(name, fn, py::arg("other"), py::arg("rtol") = 1e-5, py::arg("atol") = 1e-8,
+            py::arg("equal_nan") = false);
+  }
+  m.def(
+      "equal", [](const Tensor& a, const Tensor& b) { return equal(a, b); }, py::arg("input"),
+      py::arg("other"));
+  cls.def(
+      "equal", [](const Tensor& a, const Tensor& b) { return equal(a, b); }, py::arg("other"));
+  // Three operands: lerp(start, end, weight), addcmul/addcdiv(input, t1, t2, value=).
+  auto lerp_fn = [](bool inplace) {
+    return [inplace](const Tensor& start, const Tensor& end, py::handle weight) {
+      Tensor w = operand_or_throw(weight, "lerp");
+      return inplace ? lerp_(start, end, w) : lerp(start, end, w);
+    };
+  };
+  m.def("lerp", lerp_fn(false), py::arg("input"), py::arg("end"), py::arg("weight"));
+  cls.def("lerp", lerp_fn(false), py::arg("end"), py::arg("weight"));
+  cls.def("lerp_", lerp_fn(true), py::arg("end"), py::arg("weight"));
+  for (bool is_mul : {true, false}) {
+    auto fn = [is_mul](bool inplace) {
+      return [is_mul, inplace](const Tensor& x, const Tensor& t1, const Tensor& t2,
+                               const Scalar& value) {
+        if (inplace) return is_mul ? addcmul_(x, t1, t2, value) : addcdiv_(x, t1, t2, value);
+        return is_mul ? addcmul(x, t1, t2, value) : addcdiv(x, t1, t2, value);
+      };
+    };
+    const char* name = is_mul ? "addcmul" : "addcdiv";
+    m.def(name, fn(false), py::arg("input"), py::arg("tensor1"), py::arg("tensor2"), py::kw_only(),
+          py::arg("value") = 1);
+    cls.def(name, fn(false), py::arg("tensor1"), py::arg("tensor2"), py::kw_only(),
+            py::arg("value") = 1);
+    cls.def(is_mul ? "addcmul_" : "addcdiv_", fn(true), py::arg("tensor1"), py::arg("tensor2"),
+            py::kw_only(), py::arg("value") = 1);
+  }
   m.def(
       "where",
       [](const Tensor& cond, py::handle a, py::handle b) {
@@ -300,6 +363,15 @@ void bind_binary(py::module_& m, TensorClass& cls) {
   def_inplace("logical_and_", &logical_and_);
   def_inplace("logical_or_", &logical_or_);
   def_inplace("logical_xor_", &logical_xor_);
+  def_inplace("bitwise_and_", &bitwise_and_);
+  def_inplace("bitwise_or_", &bitwise_or_);
+  def_inplace("bitwise_xor_", &bitwise_xor_);
+  def_inplace("bitwise_left_shift_", &bitwise_left_shift_);
+  def_inplace("bitwise_right_shift_", &bitwise_right_shift_);
+  def_inplace("atan2_", &atan2_);
+  def_inplace("arctan2_", &atan2_);
+  def_inplace("hypot_", &hypot_);
+  def_inplace("fmod_", &fmod_);
   cls.def("pow_", [](const Tensor& a, py::handle b) -> const Tensor& {
     Tensor e = operand_or_throw(b, "pow_");
     if (e.impl()->wrapped_number) return pow_(a, e.item());
@@ -333,9 +405,13 @@ void bind_operators(TensorClass& cls) {
   binop("__le__", nullptr, [](const Tensor& a, const Tensor& b) { return le(a, b); });
   binop("__gt__", nullptr, [](const Tensor& a, const Tensor& b) { return gt(a, b); });
   binop("__ge__", nullptr, [](const Tensor& a, const Tensor& b) { return ge(a, b); });
-  binop("__and__", "__rand__", &bitwise_and);
-  binop("__or__", "__ror__", &bitwise_or);
-  binop("__xor__", "__rxor__", &bitwise_xor);
+  binop("__and__", "__rand__", [](const Tensor& a, const Tensor& b) { return bitwise_and(a, b); });
+  binop("__or__", "__ror__", [](const Tensor& a, const Tensor& b) { return bitwise_or(a, b); });
+  binop("__xor__", "__rxor__", [](const Tensor& a, const Tensor& b) { return bitwise_xor(a, b); });
+  binop("__lshift__", "__rlshift__",
+        [](const Tensor& a, const Tensor& b) { return bitwise_left_shift(a, b); });
+  binop("__rshift__", "__rrshift__",
+        [](const Tensor& a, const Tensor& b) { return bitwise_right_shift(a, b); });
   cls.def("__neg__", [](const Tensor& a) { return neg(a); });
   cls.def("__pos__", [](const Tensor& a) { return a; });
   cls.def("__abs__", [](const Tensor& a) { return abs(a); });
@@ -362,18 +438,11 @@ void bind_operators(TensorClass& cls) {
   iop("__ipow__", [](const Tensor& a, const Tensor& b) {
     return b.impl()->wrapped_number ? pow_(a, b.item()) : pow_(a, b);
   });
-  iop("__iand__", [](const Tensor& a, const Tensor& b) {
-    return assign_inplace(a, {b}, "bitwise_and_",
-                          [](const TensorList& t) { return bitwise_and(t[0], t[1]); });
-  });
-  iop("__ior__", [](const Tensor& a, const Tensor& b) {
-    return assign_inplace(a, {b}, "bitwise_or_",
-                          [](const TensorList& t) { return bitwise_or(t[0], t[1]); });
-  });
-  iop("__ixor__", [](const Tensor& a, const Tensor& b) {
-    return assign_inplace(a, {b}, "bitwise_xor_",
-                          [](const TensorList& t) { return bitwise_xor(t[0], t[1]); });
-  });
+  iop("__iand__", [](const Tensor& a, const Tensor& b) { return bitwise_and_(a, b); });
+  iop("__ior__", [](const Tensor& a, const Tensor& b) { return bitwise_or_(a, b); });
+  iop("__ixor__", [](const Tensor& a, const Tensor& b) { return bitwise_xor_(a, b); });
+  iop("__ilshift__", [](const Tensor& a, const Tensor& b) { return bitwise_left_shift_(a, b); });
+  iop("__irshift__", [](const Tensor& a, const Tensor& b) { return bitwise_right_shift_(a, b); });
 }
 
 void bind_conversions(py::module_& m, TensorClass& cls) {

@@ -1,8 +1,10 @@
 // Shape ops, indexing ops, and Python subscripts (x[...], x[...] = v).
 #include "deepseek/ops/copy.h"
 #include "deepseek/ops/creation.h"
+#include "deepseek/ops/index_update.h"
 #include "deepseek/ops/indexing.h"
 #include "deepseek/ops/shape.h"
+#include "deepseek/ops/tiling.h"
 #include "pybind_common.h"
 
 namespace deepseek::python {
@@ -280,6 +282,87 @@ void bind_shape(py::module_& m) {
   };
   m.def("nonzero", nonzero_fn, py::arg("input"), py::kw_only(), py::arg("as_tuple") = false);
   cls.def("nonzero", nonzero_fn, py::kw_only(), py::arg("as_tuple") = false);
+
+  // writes at indices (ops/index_update.h)
+  auto index_fill_fn = [](bool inplace) {
+    return [inplace](const Tensor& x, int64_t d, const Tensor& i, py::handle v) {
+      Scalar value = py::isinstance<TensorImpl>(v) ? v.cast<Tensor>().item() : *to_scalar(v);
+      return inplace ? index_fill_(x, d, i, value) : index_fill(x, d, i, value);
+    };
+  };
+  m.def("index_fill", index_fill_fn(false), py::arg("input"), py::arg("dim"), py::arg("index"),
+        py::arg("value"));
+  cls.def("index_fill", index_fill_fn(false), py::arg("dim"), py::arg("index"), py::arg("value"));
+  cls.def("index_fill_", index_fill_fn(true), py::arg("dim"), py::arg("index"), py::arg("value"));
+  auto index_copy_fn = [](bool inplace) {
+    return [inplace](const Tensor& x, int64_t d, const Tensor& i, const Tensor& src) {
+      return inplace ? index_copy_(x, d, i, src) : index_copy(x, d, i, src);
+    };
+  };
+  m.def("index_copy", index_copy_fn(false), py::arg("input"), py::arg("dim"), py::arg("index"),
+        py::arg("source"));
+  cls.def("index_copy", index_copy_fn(false), py::arg("dim"), py::arg("index"), py::arg("source"));
+  cls.def("index_copy_", index_copy_fn(true), py::arg("dim"), py::arg("index"), py::arg("source"));
+  m.def(
+      "take", [](const Tensor& x, const Tensor& i) { return take(x, i); }, py::arg("input"),
+      py::arg("index"));
+  cls.def(
+      "take", [](const Tensor& x, const Tensor& i) { return take(x, i); }, py::arg("index"));
+  auto put_fn = [](bool inplace) {
+    return [inplace](const Tensor& x, const Tensor& i, const Tensor& src, bool accumulate) {
+      return inplace ? put_(x, i, src, accumulate) : put(x, i, src, accumulate);
+    };
+  };
+  m.def("put", put_fn(false), py::arg("input"), py::arg("index"), py::arg("source"),
+        py::arg("accumulate") = false);
+  cls.def("put", put_fn(false), py::arg("index"), py::arg("source"), py::arg("accumulate") = false);
+  cls.def("put_", put_fn(true), py::arg("index"), py::arg("source"), py::arg("accumulate") = false);
+  auto masked_scatter_fn = [](bool inplace) {
+    return [inplace](const Tensor& x, const Tensor& mask, const Tensor& src) {
+      return inplace ? masked_scatter_(x, mask, src) : masked_scatter(x, mask, src);
+    };
+  };
+  m.def("masked_scatter", masked_scatter_fn(false), py::arg("input"), py::arg("mask"),
+        py::arg("source"));
+  cls.def("masked_scatter", masked_scatter_fn(false), py::arg("mask"), py::arg("source"));
+  cls.def("masked_scatter_", masked_scatter_fn(true), py::arg("mask"), py::arg("source"));
+
+  // tiling and grids (ops/tiling.h)
+  m.def(
+      "tile", [](const Tensor& x, const std::vector<int64_t>& reps) { return tile(x, reps); },
+      py::arg("input"), py::arg("dims"));
+  cls.def("tile", [](const Tensor& x, const py::args& args) {
+    return tile(x, shape_from_args(args, "tile"));
+  });
+  auto repeat_interleave_fn = [](const Tensor& x, py::handle repeats, std::optional<int64_t> dim,
+                                 py::handle /*output_size*/) {
+    if (py::isinstance<TensorImpl>(repeats))
+      return repeat_interleave(x, repeats.cast<Tensor>(), dim);
+    return repeat_interleave(x, index_of(repeats), dim);
+  };
+  m.def(
+      "repeat_interleave",
+      [repeat_interleave_fn](const Tensor& x, py::handle repeats, std::optional<int64_t> dim,
+                             py::handle output_size) {
+        // repeat_interleave(repeats) alone: the indices, each repeated.
+        if (repeats.is_none()) return repeat_interleave(x);
+        return repeat_interleave_fn(x, repeats, dim, output_size);
+      },
+      py::arg("input"), py::arg("repeats") = py::none(), py::arg("dim") = py::none(), py::kw_only(),
+      py::arg("output_size") = py::none());
+  cls.def("repeat_interleave", repeat_interleave_fn, py::arg("repeats"),
+          py::arg("dim") = py::none(), py::kw_only(), py::arg("output_size") = py::none());
+  m.def(
+      "_meshgrid",
+      [](const TensorList& tensors, const std::string& indexing) {
+        return py::tuple(py::cast(meshgrid(tensors, indexing)));
+      },
+      py::arg("tensors"), py::arg("indexing"));
+  m.def("cartesian_prod", [](const py::args& args) {
+    TensorList ts;
+    for (py::handle h : args) ts.push_back(h.cast<Tensor>());
+    return cartesian_prod(ts);
+  });
 
   cls.def("__getitem__", [](const Tensor& x, py::handle key) { return index(x, to_indices(key)); });
   cls.def("__setitem__", [](const Tensor& x, py::handle key, py::handle v) {

@@ -9,6 +9,7 @@
 #include "deepseek/ops/creation.h"
 #include "deepseek/ops/indexing.h"
 #include "deepseek/ops/reduction.h"
+#include "deepseek/ops/shape.h"
 #include "deepseek/ops/type_promotion.h"
 #include "deepseek/ops/unary.h"
 

@@ -152,9 +152,13 @@ def test_message_names_the_op():
         ds.ones(3) + ds.ones(4)
 
 
-def test_integer_bitwise_ops_are_reported_as_missing():
-    # & | ^ ~ on integer tensors need bitwise kernels the backend does not have yet.
-    with pytest.raises(NotImplementedError, match="bitwise"):
-        ds.tensor([6, 3]) & 5
-    with pytest.raises(NotImplementedError, match="bitwise"):
-        ~ds.tensor([1, 2])
+def test_bitwise_ops_refuse_floats():
+    # & | ^ ~ << >> work on integers and bool (test_bitwise.py); floats are PyTorch's error.
+    with pytest.raises(RuntimeError, match="bitwise_and_cpu.*Float"):
+        ds.tensor([6.0, 3.0]) & 5
+    with pytest.raises(RuntimeError, match="bitwise_not_cpu.*Float"):
+        ~ds.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="lshift_cpu.*Float"):
+        ds.tensor([1.0]) << 1
+    with pytest.raises(RuntimeError, match="rshift_cpu.*Bool"):
+        ds.tensor([True]) >> ds.tensor([True])

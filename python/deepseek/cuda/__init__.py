@@ -119,3 +119,35 @@ def _device_index(device):
     if device.type != "cuda":
         raise ValueError(f"Expected a cuda device, but got: {device}")
     return device.index if device.index is not None else -1
+
+
+# ---- random state: CUDA random ops draw from the one Philox generator every device shares,
+# so these read and write deepseek's default generator (its state is device-independent).
+
+def get_rng_state(device="cuda"):
+    return _C.get_rng_state()
+
+
+def get_rng_state_all():
+    return [_C.get_rng_state() for _ in range(max(device_count(), 1))]
+
+
+def set_rng_state(new_state, device="cuda"):
+    _C.set_rng_state(new_state)
+
+
+def set_rng_state_all(new_states):
+    for state in new_states:
+        _C.set_rng_state(state)
+
+
+def seed():
+    _C.seed()
+
+
+def seed_all():
+    _C.seed()
+
+
+def initial_seed():
+    return _C.initial_seed()

@@ -3,8 +3,8 @@ from deepseek._generator import Generator, generator_from_global_seed
 
 
 def resolve_generator(generator):
-    """The Python-side Generator to draw from: the one given, or a fresh one seeded from
-    deepseek's global RNG (so deepseek.manual_seed makes unseeded shuffles reproducible)."""
+    """The Generator to draw from: the one given (its stream advances), or a fresh one seeded
+    from deepseek's global RNG (so deepseek.manual_seed makes unseeded shuffles reproducible)."""
     if generator is None:
         return generator_from_global_seed()
     if not isinstance(generator, Generator):
