@@ -93,11 +93,13 @@ inline ds::Tensor normalize(const ds::Tensor& images) {
   return (images - kFmnistMean) / kFmnistStd;
 }
 
-// A learnable stand-in of the same shape: each class is a fixed random image plus strong
-// noise. Its own generator keeps the global random stream (model init, dropout) untouched.
+// A learnable stand-in of the same shape: each class is a fixed random blocky image (7x7
+// cells of 4x4 pixels, so that convolutions and pooling see shapes) plus strong noise. Its
+// own generators keep the global random stream (model init, dropout) untouched.
 inline void synthetic_split(int64_t count, uint64_t seed, ds::Tensor& images, ds::Tensor& labels) {
   ds::Generator template_gen(1234), sample_gen(seed);
-  const ds::Tensor templates = ds::rand({10, 1, 28, 28}, {}, &template_gen);
+  const ds::Tensor cells = ds::rand({10, 1, 7, 1, 7, 1}, {}, &template_gen);
+  const ds::Tensor templates = cells.expand({10, 1, 7, 4, 7, 4}).reshape({10, 1, 28, 28});
   labels = ds::randint(0, 10, {count}, ds::DType::Int64, &sample_gen);
   const ds::Tensor noise = ds::randn({count, 1, 28, 28}, {}, &sample_gen) * 1.5;
   images = normalize((templates.index_select(0, labels) + noise).clamp(0.0, 1.0));

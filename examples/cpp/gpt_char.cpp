@@ -40,15 +40,15 @@ struct Settings {
   std::string data = "/usr/share/common-licenses/GPL-3";
   std::string checkpoint = "gpt_char.safetensors";
   bool resume = false;
-  int64_t steps = 1500;     // length of the schedule (the whole run)
+  int64_t steps = 1000;     // length of the schedule (the whole run)
   int64_t max_steps = 0;    // > 0: stop (as if interrupted) after this step
   int64_t batch_size = 32;  // sequences per step
   int64_t block_size = 64;  // context length
-  int64_t embed = 128, heads = 4, layers = 4;
-  double dropout = 0.1;
+  int64_t embed = 96, heads = 4, layers = 3;
+  double dropout = 0.2;
   double lr = 3e-3, min_lr = 3e-4, weight_decay = 0.1, clip = 1.0;
   int64_t warmup = 100;
-  int64_t eval_every = 250, eval_batches = 20, save_every = 250;
+  int64_t eval_every = 200, eval_batches = 20, save_every = 200;
   int64_t sample_chars = 300;
   double temperature = 0.8;
   uint64_t seed = 0;
@@ -315,7 +315,8 @@ double estimate_loss(CharGpt& model, const Tensor& ids, const Settings& s) {
 // step reached and the global random state, so a resumed run draws the same batches and
 // dropout masks as one that never stopped.
 void save_checkpoint(const std::string& path, const CharGpt& model,
-                     const ds::optim::Optimizer& optimizer, int64_t step, const Corpus& corpus) {
+                     const ds::optim::Optimizer& optimizer, int64_t step, const Settings& s,
+                     const Corpus& corpus) {
   const ds::optim::OptimizerStateDict optim = optimizer.state_dict();
   ds::io::DictItems optim_tensors, optim_metadata;
   for (const auto& [name, t] : optim.tensors) optim_tensors.emplace_back(name, t);
@@ -326,6 +327,7 @@ void save_checkpoint(const std::string& path, const CharGpt& model,
                     {"optimizer", V::dict({{"tensors", V::dict(std::move(optim_tensors))},
                                            {"metadata", V::dict(std::move(optim_metadata))}})},
                     {"step", step},
+                    {"schedule_steps", s.steps},
                     {"rng_seed", static_cast<int64_t>(rng.initial_seed())},
                     {"rng_offset", static_cast<int64_t>(rng.offset())},
                     {"vocab", corpus.vocab}}),
@@ -334,10 +336,13 @@ void save_checkpoint(const std::string& path, const CharGpt& model,
 
 // Restores what save_checkpoint wrote; returns the step to continue from.
 int64_t load_checkpoint(const std::string& path, CharGpt& model, ds::optim::Optimizer& optimizer,
-                        const Corpus& corpus) {
+                        const Settings& s, const Corpus& corpus) {
   const ds::io::Value ckpt = ds::load(path);
   DS_CHECK(ckpt["vocab"].str() == corpus.vocab, ValueError,
            "gpt_char: '{}' was trained on a text with another alphabet", path);
+  DS_CHECK(ckpt["schedule_steps"].to_int() == s.steps, ValueError,
+           "gpt_char: '{}' comes from a run of --steps {}; resume it with the same --steps", path,
+           ckpt["schedule_steps"].to_int());
   model.load_state_dict(nn::state_dict_from_value(ckpt["model"]));
   ds::optim::OptimizerStateDict optim;
   for (const auto& [key, value] : ckpt["optimizer"]["tensors"].dict_items()) {
@@ -410,7 +415,7 @@ int main(int argc, char** argv) try {
 
   int64_t step = 0;  // steps done
   if (s.resume) {
-    step = load_checkpoint(s.checkpoint, *model, optimizer, corpus);
+    step = load_checkpoint(s.checkpoint, *model, optimizer, s, corpus);
     std::printf("resumed from %s at step %lld\n", s.checkpoint.c_str(),
                 static_cast<long long>(step));
   }
@@ -449,7 +454,7 @@ int main(int argc, char** argv) try {
       std::fflush(stdout);
     }
     if (step % s.save_every == 0 || step == stop) {
-      save_checkpoint(s.checkpoint, *model, optimizer, step, corpus);
+      save_checkpoint(s.checkpoint, *model, optimizer, step, s, corpus);
     }
   }
   bar.close();
@@ -469,7 +474,9 @@ int main(int argc, char** argv) try {
       "%.1f s\n",
       train_loss, val_loss, entropy, seconds);
   if (s.sample_chars > 0) {
-    const std::string prompt = "\n";
+    // Start at a line break, or at the first character of the alphabet if the text has none.
+    const std::string prompt(1,
+                             corpus.vocab.find('\n') != std::string::npos ? '\n' : corpus.vocab[0]);
     std::printf(
         "sample (temperature %.2f):\n----\n%s\n----\n", s.temperature,
         sample(*model, corpus, prompt, s.sample_chars, s.temperature, s.block_size).c_str());

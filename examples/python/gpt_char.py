@@ -25,8 +25,6 @@ import tempfile
 import time
 from collections import Counter
 
-import numpy as np
-
 import deepseek as torch
 import deepseek.nn as nn
 import deepseek.nn.functional as F
@@ -112,40 +110,38 @@ class GPT(nn.Module):
         return logits, loss
 
     @torch.no_grad()
-    def generate(self, idx, max_new_tokens, temperature=1.0, top_k=None, rng=None):
-        """Extends idx [1, T] by max_new_tokens sampled characters."""
-        rng = rng or np.random.default_rng()
+    def generate(self, idx, max_new_tokens, temperature=1.0, top_k=None):
+        """Extends idx [B, T] by max_new_tokens sampled tokens."""
         for _ in range(max_new_tokens):
             logits, _ = self(idx[:, -self.block_size:])
-            probs = F.softmax(logits[0, -1] / temperature, dim=-1).numpy().astype(np.float64)
-            # Top-k and the draw itself on the host: one small vector per character.
-            if top_k is not None and top_k < probs.size:
-                probs[np.argsort(probs)[:-top_k]] = 0.0
-            next_id = rng.choice(probs.size, p=probs / probs.sum())
-            idx = torch.cat([idx, torch.tensor([[next_id]])], dim=1)
+            logits = logits[:, -1, :] / temperature
+            if top_k is not None:
+                kth_largest = torch.topk(logits, min(top_k, logits.shape[-1])).values[:, [-1]]
+                logits[logits < kth_largest] = -float("inf")
+            probs = F.softmax(logits, dim=-1)
+            idx = torch.cat([idx, torch.multinomial(probs, num_samples=1)], dim=1)
         return idx
 
 
 def unigram_entropy(text):
     """Entropy (nats) of the character frequencies: the loss of the best context-free model."""
-    counts = np.array(list(Counter(text).values()), dtype=np.float64)
+    counts = torch.tensor(list(Counter(text).values()), dtype=torch.float64)
     p = counts / counts.sum()
-    return float(-(p * np.log(p)).sum())
+    return -(p * p.log()).sum().item()
 
 
 def param_groups(model, weight_decay):
     """Weight decay on the weight matrices of Linear layers only: not on biases, norms or
     embeddings (the tied output layer shares the token embedding, so it is not decayed)."""
-    no_decay_ids = {id(m.weight) for m in model.modules() if isinstance(m, nn.Embedding)}
-    decay, no_decay = [], []
+    embeddings = {id(m.weight) for m in model.modules() if isinstance(m, nn.Embedding)}
+    decay, no_decay, seen = [], [], set()
     for module in model.modules():
         for name, p in module.named_parameters(recurse=False):
-            if any(p is q for q in decay + no_decay):
-                continue  # a tied parameter seen from its other module
-            if isinstance(module, nn.Linear) and name == "weight" and id(p) not in no_decay_ids:
-                decay.append(p)
-            else:
-                no_decay.append(p)
+            if id(p) in seen:
+                continue  # a tied parameter met again through its other module
+            seen.add(id(p))
+            is_linear_weight = isinstance(module, nn.Linear) and name == "weight"
+            (decay if is_linear_weight and id(p) not in embeddings else no_decay).append(p)
     return [{"params": decay, "weight_decay": weight_decay},
             {"params": no_decay, "weight_decay": 0.0}]
 
@@ -182,8 +178,12 @@ def estimate_loss(model, splits, args):
 
 
 def save_checkpoint(path, model, optimizer, scheduler, step, args, vocab):
+    """Everything needed to continue: weights, optimizer moments, schedule position, the
+    random state (batches and dropout masks continue as if uninterrupted), and what it
+    takes to rebuild the model and decode its output."""
     torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(), "step": step, "vocab": vocab,
+                "scheduler": scheduler.state_dict(), "step": step,
+                "rng_state": torch.get_rng_state(), "vocab": vocab,
                 "config": {k: getattr(args, k) for k in MODEL_ARGS}}, path)
 
 
@@ -202,6 +202,8 @@ def parse_args():
     parser.add_argument("--dropout", type=float, default=0.1)
     parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate")
     parser.add_argument("--warmup", type=int, default=100, help="warmup steps")
+    parser.add_argument("--lr-decay-steps", type=int, default=None,
+                        help="length of the cosine decay (default: --max-steps)")
     parser.add_argument("--weight-decay", type=float, default=0.1)
     parser.add_argument("--grad-clip", type=float, default=1.0)
     parser.add_argument("--eval-interval", type=int, default=200)
@@ -213,6 +215,7 @@ def parse_args():
     parser.add_argument("--checkpoint-interval", type=int, default=200)
     parser.add_argument("--resume", action="store_true",
                         help="continue from --checkpoint (model, optimizer, schedule, step)")
+    parser.add_argument("--prompt", default="The ", help="text the sample starts from")
     parser.add_argument("--sample-chars", type=int, default=300)
     parser.add_argument("--temperature", type=float, default=0.8)
     parser.add_argument("--top-k", type=int, default=10)
@@ -251,7 +254,7 @@ def main():
     optimizer = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr,
                                   betas=(0.9, 0.99))
     scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, warmup_cosine(args.warmup, args.max_steps))
+        optimizer, warmup_cosine(args.warmup, args.lr_decay_steps or args.max_steps))
 
     first_step = 0
     if checkpoint is not None:
@@ -259,9 +262,7 @@ def main():
         optimizer.load_state_dict(checkpoint["optimizer"])
         scheduler.load_state_dict(checkpoint["scheduler"])
         first_step = checkpoint["step"]
-        # The checkpoint holds no RNG state: reseed from (seed, step) so that a resumed run
-        # draws new batches instead of replaying those of the first steps.
-        torch.manual_seed(args.seed * 1_000_003 + first_step)
+        torch.set_rng_state(checkpoint["rng_state"])
         print(f"resumed from {args.checkpoint} at step {first_step}")
 
     start = time.perf_counter()
@@ -296,9 +297,10 @@ def main():
     print(f"final train loss {losses['train']:.4f}  val loss {losses['val']:.4f} "
           f"(step {step}, {seconds:.1f} s, checkpoint {args.checkpoint})")
 
-    prompt = torch.tensor([[stoi[text[split]]]])
-    sample = model.generate(prompt, args.sample_chars, args.temperature, args.top_k,
-                            rng=np.random.default_rng(args.seed))
+    model.eval()
+    prompt = [stoi[c] for c in args.prompt if c in stoi] or [stoi[text[split]]]
+    prompt = torch.tensor([prompt[-args.block_size:]])
+    sample = model.generate(prompt, args.sample_chars, args.temperature, args.top_k)
     print("-" * 30 + " sample " + "-" * 30)
     print("".join(vocab[i] for i in sample[0].tolist()))
     print("-" * 68)

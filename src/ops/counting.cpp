@@ -34,7 +34,7 @@ Tensor bincount(const Tensor& x, const Tensor& weights, int64_t minlength) {
              "bincount only supports 1-d non-negative integral inputs.");
     bins = std::max(bins, amax(idx).item().to_int() + 1);
   }
-  const DType out_dtype = !weights.defined()          ? DType::Int64
+  const DType out_dtype = !weights.defined()             ? DType::Int64
                           : is_floating(weights.dtype()) ? weights.dtype()
                                                          : DType::Float64;
   const TensorOptions opts = TensorOptions(out_dtype).set_device(x.device());
@@ -56,8 +56,8 @@ Tensor histc(const Tensor& x, int64_t bins, double min, double max) {
     min -= 1;
     max += 1;
   }
-  DS_CHECK(min < max, RuntimeError, "torch.histc: max must be larger than min (got {} and {})",
-           min, max);
+  DS_CHECK(min < max, RuntimeError, "torch.histc: max must be larger than min (got {} and {})", min,
+           max);
   DS_CHECK(std::isfinite(min) && std::isfinite(max), RuntimeError,
            "torch.histc: range of [{}, {}] is not finite", min, max);
   // Bin of v: floor((v - min) * bins / (max - min)), with v == max in the last bin.

@@ -24,11 +24,9 @@ struct DiagonalGeometry {
 };
 
 DiagonalGeometry diagonal_geometry(const Shape& shape, const Strides& strides,
-                                   int64_t storage_offset, int64_t offset, int64_t d1,
-                                   int64_t d2) {
-  const int64_t len = offset >= 0
-                          ? std::max<int64_t>(std::min(shape[d1], shape[d2] - offset), 0)
-                          : std::max<int64_t>(std::min(shape[d1] + offset, shape[d2]), 0);
+                                   int64_t storage_offset, int64_t offset, int64_t d1, int64_t d2) {
+  const int64_t len = offset >= 0 ? std::max<int64_t>(std::min(shape[d1], shape[d2] - offset), 0)
+                                  : std::max<int64_t>(std::min(shape[d1] + offset, shape[d2]), 0);
   DiagonalGeometry g;
   g.offset = storage_offset;
   if (len > 0) g.offset += offset >= 0 ? offset * strides[d2] : -offset * strides[d1];

@@ -35,8 +35,8 @@ std::vector<Labels> parse_terms(const std::string& side, const std::string& equa
                "equation \"{}\"",
                terms.size() - 1, equation);
       DS_CHECK(std::count(terms.back().begin(), terms.back().end(), -1) == 0, ValueError,
-               "einsum(): found more than one ellipsis in operand {} of \"{}\"",
-               terms.size() - 1, equation);
+               "einsum(): found more than one ellipsis in operand {} of \"{}\"", terms.size() - 1,
+               equation);
       terms.back().push_back(-1);
       i += 2;
     } else {
@@ -118,8 +118,8 @@ int64_t size_of(const Operand& op, int l) {
 Tensor arrange(const Operand& op, const std::vector<Labels>& groups, const Shape& target) {
   std::vector<int64_t> order;
   for (const Labels& g : groups) {
-    for (int l : g) order.push_back(std::find(op.labels.begin(), op.labels.end(), l) -
-                                    op.labels.begin());
+    for (int l : g)
+      order.push_back(std::find(op.labels.begin(), op.labels.end(), l) - op.labels.begin());
   }
   return reshape(permute(op.t, order), target);
 }
@@ -215,8 +215,8 @@ Tensor einsum(const std::string& equation_in, const TensorList& operands) {
   int64_t ellipsis_total = 0;
   std::vector<int64_t> ellipsis_dims(terms.size(), 0);
   for (size_t i = 0; i < terms.size(); ++i) {
-    const int64_t named = static_cast<int64_t>(
-        terms[i].size() - std::count(terms[i].begin(), terms[i].end(), -1));
+    const int64_t named =
+        static_cast<int64_t>(terms[i].size() - std::count(terms[i].begin(), terms[i].end(), -1));
     const bool has_ellipsis = named != static_cast<int64_t>(terms[i].size());
     const int64_t ndim = operands[i].dim();
     DS_CHECK(has_ellipsis ? ndim >= named : ndim == named, RuntimeError,

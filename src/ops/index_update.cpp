@@ -24,14 +24,14 @@ namespace {
 Tensor checked_index(const Tensor& index, int64_t n, const char* op) {
   DS_CHECK(index.dtype() == DType::Int64 || index.dtype() == DType::Int32, IndexError,
            "{}(): Expected a long tensor for index, but got {}", op, dtype_name(index.dtype()));
-  DS_CHECK(index.dim() <= 1, IndexError, "{}(): Index is supposed to be a vector, got shape {}",
-           op, shape_str(index.sizes()));
+  DS_CHECK(index.dim() <= 1, IndexError, "{}(): Index is supposed to be a vector, got shape {}", op,
+           shape_str(index.sizes()));
   autograd::GradModeGuard off(false);
   Tensor idx = contiguous(reshape(convert_raw(index, DType::Int64, index.device()), {-1}));
   if (idx.numel() == 0) return idx;
   const int64_t lo = amin(idx).item().to_int(), hi = amax(idx).item().to_int();
-  DS_CHECK(lo >= -n && hi < n, IndexError, "{}(): index out of range: indices span [{}, {}] for a dim of size {}",
-           op, lo, hi, n);
+  DS_CHECK(lo >= -n && hi < n, IndexError,
+           "{}(): index out of range: indices span [{}, {}] for a dim of size {}", op, lo, hi, n);
   return where(lt(idx, wrapped_scalar(0)), add(idx, wrapped_scalar(n)), idx);
 }
 
@@ -105,7 +105,8 @@ Tensor put(const Tensor& x, const Tensor& index, const Tensor& source, bool accu
            scalar_type_name(x.dtype()), scalar_type_name(source.dtype()));
   Tensor flat_index = checked_index(reshape(index, {-1}), x.numel(), "put_");
   Tensor flat = reshape(x, {-1}), src = reshape(source, {-1});
-  Tensor out = accumulate ? index_add(flat, 0, flat_index, src) : index_copy(flat, 0, flat_index, src);
+  Tensor out =
+      accumulate ? index_add(flat, 0, flat_index, src) : index_copy(flat, 0, flat_index, src);
   return reshape(out, x.sizes());
 }
 
@@ -135,24 +136,20 @@ Tensor masked_scatter(const Tensor& x, const Tensor& mask, const Tensor& source)
 }
 
 const Tensor& index_fill_(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& value) {
-  return assign_inplace(x, {}, "index_fill_", [=](const TensorList& a) {
-    return index_fill(a[0], dim, index, value);
-  });
+  return assign_inplace(x, {}, "index_fill_",
+                        [=](const TensorList& a) { return index_fill(a[0], dim, index, value); });
 }
 const Tensor& index_copy_(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source) {
-  return assign_inplace(x, {source}, "index_copy_", [=](const TensorList& a) {
-    return index_copy(a[0], dim, index, a[1]);
-  });
+  return assign_inplace(x, {source}, "index_copy_",
+                        [=](const TensorList& a) { return index_copy(a[0], dim, index, a[1]); });
 }
 const Tensor& put_(const Tensor& x, const Tensor& index, const Tensor& source, bool accumulate) {
-  return assign_inplace(x, {source}, "put_", [=](const TensorList& a) {
-    return put(a[0], index, a[1], accumulate);
-  });
+  return assign_inplace(x, {source}, "put_",
+                        [=](const TensorList& a) { return put(a[0], index, a[1], accumulate); });
 }
 const Tensor& masked_scatter_(const Tensor& x, const Tensor& mask, const Tensor& source) {
-  return assign_inplace(x, {source}, "masked_scatter_", [=](const TensorList& a) {
-    return masked_scatter(a[0], mask, a[1]);
-  });
+  return assign_inplace(x, {source}, "masked_scatter_",
+                        [=](const TensorList& a) { return masked_scatter(a[0], mask, a[1]); });
 }
 
 }  // namespace deepseek

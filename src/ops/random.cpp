@@ -29,8 +29,8 @@ bool any_true(const Tensor& mask) { return any(mask).item().to_bool(); }
 // PyTorch's checks on a probability table, on values (so they run before any draw).
 void check_distribution(const Tensor& p, int64_t num_samples, bool replacement) {
   autograd::GradModeGuard off(false);
-  DS_CHECK(!any_true(logical_or(lt(p, wrapped_scalar(0)), logical_not(isfinite(p)))),
-           RuntimeError, "multinomial: probability tensor contains either `inf`, `nan` or "
+  DS_CHECK(!any_true(logical_or(lt(p, wrapped_scalar(0)), logical_not(isfinite(p)))), RuntimeError,
+           "multinomial: probability tensor contains either `inf`, `nan` or "
            "element < 0");
   DS_CHECK(!any_true(le(sum(p, {1}), wrapped_scalar(0))), RuntimeError,
            "multinomial: invalid multinomial distribution (sum of probabilities <= 0)");
@@ -103,8 +103,8 @@ const Tensor& bernoulli_(const Tensor& self, const Tensor& p, Generator* gen) {
 }
 
 const Tensor& bernoulli_(const Tensor& self, double p, Generator* gen) {
-  DS_CHECK(p >= 0 && p <= 1, RuntimeError,
-           "bernoulli_: expects p to be in [0, 1], but got p={}", p);
+  DS_CHECK(p >= 0 && p <= 1, RuntimeError, "bernoulli_: expects p to be in [0, 1], but got p={}",
+           p);
   autograd::check_inplace(self, "bernoulli_");
   Tensor draw = bernoulli_like(self, p, gen);
   backend_for(self.device()).copy(draw, self);
@@ -148,8 +148,7 @@ const Tensor& exponential_(const Tensor& self, double lambd, Generator* gen) {
   return self;
 }
 
-const Tensor& random_(const Tensor& self, int64_t from, std::optional<int64_t> to,
-                      Generator* gen) {
+const Tensor& random_(const Tensor& self, int64_t from, std::optional<int64_t> to, Generator* gen) {
   autograd::check_inplace(self, "random_");
   int64_t hi;
   if (to) {
@@ -159,22 +158,34 @@ const Tensor& random_(const Tensor& self, int64_t from, std::optional<int64_t> t
     const int digits = self.dtype() == DType::Float64   ? 53
                        : self.dtype() == DType::Float32 ? 24
                        : self.dtype() == DType::Float16 ? 11
-                                                         : 8;
+                                                        : 8;
     hi = (int64_t{1} << digits) + 1;
   } else {
     switch (self.dtype()) {
-      case DType::Bool: hi = 2; break;
-      case DType::UInt8: hi = 256; break;
-      case DType::Int8: hi = 128; break;
-      case DType::Int16: hi = 32768; break;
-      case DType::Int32: hi = int64_t{1} << 31; break;
-      default: hi = std::numeric_limits<int64_t>::max(); break;
+      case DType::Bool:
+        hi = 2;
+        break;
+      case DType::UInt8:
+        hi = 256;
+        break;
+      case DType::Int8:
+        hi = 128;
+        break;
+      case DType::Int16:
+        hi = 32768;
+        break;
+      case DType::Int32:
+        hi = int64_t{1} << 31;
+        break;
+      default:
+        hi = std::numeric_limits<int64_t>::max();
+        break;
     }
   }
   DS_CHECK(from < hi, RuntimeError,
            "random_ expects 'from' to be less than 'to', but got from={} >= to={}", from, hi);
-  Tensor draw = randint(from, hi, self.sizes(),
-                        TensorOptions(DType::Int64).set_device(self.device()), gen);
+  Tensor draw =
+      randint(from, hi, self.sizes(), TensorOptions(DType::Int64).set_device(self.device()), gen);
   backend_for(self.device()).copy(draw, self);
   self.bump_version();
   return self;

@@ -24,7 +24,8 @@ namespace {
 std::tuple<Tensor, Tensor> scan_raw(ScanOp op, const Tensor& x, int64_t d) {
   Tensor out = empty_tensor(x.sizes(), x.dtype(), x.device());
   Tensor idx;
-  if (op == ScanOp::Max || op == ScanOp::Min) idx = empty_tensor(x.sizes(), DType::Int64, x.device());
+  if (op == ScanOp::Max || op == ScanOp::Min)
+    idx = empty_tensor(x.sizes(), DType::Int64, x.device());
   backend_for(x.device()).scan(op, x, d, out, idx);
   return {out, idx};
 }
@@ -53,8 +54,8 @@ Tensor cumprod_backward_with_zeros(const Tensor& g, const Tensor& x, int64_t d) 
   Tensor pos = arange(0, n, 1, long_opts);
   Tensor diag = eq(unsqueeze(pos, 1), unsqueeze(pos, 0));  // [k, j]
   Tensor grid = where(diag, ones({}, TensorOptions(x.dtype()).set_device(x.device())),
-                      unsqueeze(xl, -2));          // [..., k, j]
-  Tensor prods = cumprod(grid, -1);                // [..., k, i]
+                      unsqueeze(xl, -2));                   // [..., k, j]
+  Tensor prods = cumprod(grid, -1);                         // [..., k, i]
   Tensor after = ge(unsqueeze(pos, 0), unsqueeze(pos, 1));  // i >= k
   Tensor terms = where(after, mul(prods, unsqueeze(gl, -2)), zeros_like(prods));
   return movedim(sum(terms, {-1}), -1, d);
@@ -97,8 +98,8 @@ std::tuple<Tensor, Tensor> running_extreme(ScanOp op, const Tensor& x, int64_t d
     autograd::record(op == ScanOp::Max ? "CummaxBackward0" : "CumminBackward0", {x}, {values},
                      {save(indices)}, [d, in_shape](const BackwardArgs& g) -> TensorList {
                        if (in_shape.empty()) return {g.grad()};
-                       Tensor base = zeros(in_shape, TensorOptions(g.grad().dtype())
-                                                         .set_device(g.grad().device()));
+                       Tensor base = zeros(
+                           in_shape, TensorOptions(g.grad().dtype()).set_device(g.grad().device()));
                        return {scatter_add(base, d, g.saved[0], g.grad())};
                      });
   }

@@ -37,13 +37,13 @@ void record_selection(const char* name, const Tensor& x, const Tensor& values,
                       const Tensor& indices, int64_t d) {
   if (!autograd::needs_grad({x})) return;
   const Shape in_shape = x.sizes();
-  autograd::record(name, {x}, {values}, {save(indices)},
-                   [in_shape, d](const BackwardArgs& g) -> TensorList {
-                     if (in_shape.empty()) return {g.grad()};
-                     Tensor base = zeros(
-                         in_shape, TensorOptions(g.grad().dtype()).set_device(g.grad().device()));
-                     return {scatter_add(base, d, g.saved[0], g.grad())};
-                   });
+  autograd::record(
+      name, {x}, {values}, {save(indices)}, [in_shape, d](const BackwardArgs& g) -> TensorList {
+        if (in_shape.empty()) return {g.grad()};
+        Tensor base =
+            zeros(in_shape, TensorOptions(g.grad().dtype()).set_device(g.grad().device()));
+        return {scatter_add(base, d, g.saved[0], g.grad())};
+      });
 }
 
 int64_t dim_size(const Tensor& x, int64_t d) { return x.dim() == 0 ? 1 : x.size(d); }
@@ -117,8 +117,8 @@ std::tuple<Tensor, Tensor> median(const Tensor& x, int64_t dim, bool keepdim) {
 }
 
 Tensor median(const Tensor& x) {
-  DS_CHECK(x.numel() > 0, IndexError,
-           "median(): input tensor cannot be empty (input shape {})", shape_str(x.sizes()));
+  DS_CHECK(x.numel() > 0, IndexError, "median(): input tensor cannot be empty (input shape {})",
+           shape_str(x.sizes()));
   return std::get<0>(median(reshape(x, {-1}), 0, false));
 }
 
@@ -160,8 +160,8 @@ Tensor searchsorted(const Tensor& seq, const Tensor& values, bool out_int32, boo
            "dimension");
   if (seq.dim() > 1) {
     Shape seq_lead(seq.sizes().begin(), seq.sizes().end() - 1);
-    Shape val_lead = values.dim() > 0 ? Shape(values.sizes().begin(), values.sizes().end() - 1)
-                                      : Shape{};
+    Shape val_lead =
+        values.dim() > 0 ? Shape(values.sizes().begin(), values.sizes().end() - 1) : Shape{};
     DS_CHECK(values.dim() == seq.dim() && seq_lead == val_lead, RuntimeError,
              "searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
              "dimensions of boundaries tensor and input value tensor must match, but we got "
@@ -170,7 +170,7 @@ Tensor searchsorted(const Tensor& seq, const Tensor& values, bool out_int32, boo
   }
   autograd::GradModeGuard off(false);
   // The insertion point is the number of boundaries below the value (at or below for right).
-  Tensor v = unsqueeze(values.detach(), -1);  // [..., k, 1]
+  Tensor v = unsqueeze(values.detach(), -1);                               // [..., k, 1]
   Tensor b = seq.dim() == 1 ? seq.detach() : unsqueeze(seq.detach(), -2);  // [..., 1, m]
   Tensor below = right ? le(b, v) : lt(b, v);
   Tensor count = sum(below, {-1});

@@ -48,15 +48,13 @@ const Tensor& lerp_(const Tensor& self, const Tensor& end, const Tensor& weight)
 }
 const Tensor& addcmul_(const Tensor& self, const Tensor& t1, const Tensor& t2,
                        const Scalar& value) {
-  return assign_inplace(self, {t1, t2}, "addcmul_", [value](const TensorList& a) {
-    return addcmul(a[0], a[1], a[2], value);
-  });
+  return assign_inplace(self, {t1, t2}, "addcmul_",
+                        [value](const TensorList& a) { return addcmul(a[0], a[1], a[2], value); });
 }
 const Tensor& addcdiv_(const Tensor& self, const Tensor& t1, const Tensor& t2,
                        const Scalar& value) {
-  return assign_inplace(self, {t1, t2}, "addcdiv_", [value](const TensorList& a) {
-    return addcdiv(a[0], a[1], a[2], value);
-  });
+  return assign_inplace(self, {t1, t2}, "addcdiv_",
+                        [value](const TensorList& a) { return addcdiv(a[0], a[1], a[2], value); });
 }
 
 }  // namespace deepseek

@@ -36,7 +36,8 @@ Tensor repeat_interleave(const Tensor& x, int64_t repeats, std::optional<int64_t
 }
 
 Tensor repeat_interleave(const Tensor& repeats_in) {
-  DS_CHECK(repeats_in.dim() <= 1, RuntimeError, "repeat_interleave: repeats must be 0-dim or 1-dim");
+  DS_CHECK(repeats_in.dim() <= 1, RuntimeError,
+           "repeat_interleave: repeats must be 0-dim or 1-dim");
   DS_CHECK(repeats_in.dtype() == DType::Int64 || repeats_in.dtype() == DType::Int32, RuntimeError,
            "repeat_interleave: repeats has to be Long or Int tensor, got {}",
            dtype_name(repeats_in.dtype()));
@@ -98,8 +99,8 @@ TensorList meshgrid(const TensorList& tensors, const std::string& indexing) {
 
 Tensor cartesian_prod(const TensorList& tensors) {
   for (const Tensor& t : tensors) {
-    DS_CHECK(t.dim() == 1, RuntimeError,
-             "cartesian_prod: expect a 1D vector, but got shape {}", shape_str(t.sizes()));
+    DS_CHECK(t.dim() == 1, RuntimeError, "cartesian_prod: expect a 1D vector, but got shape {}",
+             shape_str(t.sizes()));
   }
   if (tensors.size() == 1) return tensors[0];
   TensorList columns;

@@ -277,16 +277,14 @@ Tensor tan(const Tensor& x) {
                   [](const Tensor& g, const Tensor& y) { return mul(g, add(mul(y, y), num(1))); });
 }
 Tensor asin(const Tensor& x) {
-  return unary_op(UnaryOp::Asin, x, float_compute(x), "AsinBackward0", Save::Input,
-                  [](const Tensor& g, const Tensor& s) {
-                    return div(g, sqrt(sub(num(1), mul(s, s))));
-                  });
+  return unary_op(
+      UnaryOp::Asin, x, float_compute(x), "AsinBackward0", Save::Input,
+      [](const Tensor& g, const Tensor& s) { return div(g, sqrt(sub(num(1), mul(s, s)))); });
 }
 Tensor acos(const Tensor& x) {
-  return unary_op(UnaryOp::Acos, x, float_compute(x), "AcosBackward0", Save::Input,
-                  [](const Tensor& g, const Tensor& s) {
-                    return neg(div(g, sqrt(sub(num(1), mul(s, s)))));
-                  });
+  return unary_op(
+      UnaryOp::Acos, x, float_compute(x), "AcosBackward0", Save::Input,
+      [](const Tensor& g, const Tensor& s) { return neg(div(g, sqrt(sub(num(1), mul(s, s))))); });
 }
 Tensor atan(const Tensor& x) {
   return unary_op(UnaryOp::Atan, x, float_compute(x), "AtanBackward0", Save::Input,
@@ -331,10 +329,14 @@ namespace {
 // The largest finite value of a floating dtype.
 double finite_max(DType dt) {
   switch (dt) {
-    case DType::Float16: return 65504.0;
-    case DType::BFloat16: return 3.3895313892515355e38;
-    case DType::Float32: return 3.4028234663852886e38;
-    default: return std::numeric_limits<double>::max();
+    case DType::Float16:
+      return 65504.0;
+    case DType::BFloat16:
+      return 3.3895313892515355e38;
+    case DType::Float32:
+      return 3.4028234663852886e38;
+    default:
+      return std::numeric_limits<double>::max();
   }
 }
 }  // namespace
@@ -406,9 +408,8 @@ DS_UNARY_INPLACE(frac)
 
 const Tensor& nan_to_num_(const Tensor& x, double nan, std::optional<double> posinf,
                           std::optional<double> neginf) {
-  return unary_inplace(x, "nan_to_num_", [=](const Tensor& t) {
-    return nan_to_num(t, nan, posinf, neginf);
-  });
+  return unary_inplace(x, "nan_to_num_",
+                       [=](const Tensor& t) { return nan_to_num(t, nan, posinf, neginf); });
 }
 
 const Tensor& pow_(const Tensor& x, const Scalar& exponent) {

@@ -70,13 +70,13 @@ TEST(Sorting, SortAlongEveryDimOfAStridedTensor) {
 TEST(Sorting, TopkKthvalueMedian) {
   Tensor x = tensor_from(std::vector<float>{4, 1, 3, 9, 7, 5, 2, 8}, {2, 4});
   auto [v, i] = topk(x, 2);
-  EXPECT_EQ(values(v), (std::vector<double>{4, 3, 9, 8}));
-  EXPECT_EQ(int_values(i), (std::vector<int64_t>{0, 2, 3, 3}));
+  EXPECT_EQ(values(v), (std::vector<double>{9, 4, 8, 7}));
+  EXPECT_EQ(int_values(i), (std::vector<int64_t>{3, 0, 3, 0}));
   auto [vs, is] = topk(x, 1, 0, /*largest=*/false);
   EXPECT_EQ(values(vs), (std::vector<double>{4, 1, 2, 8}));
   auto [kv, ki] = kthvalue(x, 3, 1);
-  EXPECT_EQ(values(kv), (std::vector<double>{3, 8}));
-  EXPECT_EQ(int_values(ki), (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(values(kv), (std::vector<double>{4, 7}));
+  EXPECT_EQ(int_values(ki), (std::vector<int64_t>{0, 0}));
   auto [mv, mi] = median(x, 1);
   EXPECT_EQ(values(mv), (std::vector<double>{3, 5}));  // lower median
   EXPECT_EQ(int_values(mi), (std::vector<int64_t>{2, 1}));

@@ -30,10 +30,9 @@ def values(t):
 def test_accelerator_is_available_on_cpu():
     # pytorch/examples mnist/main.py:97 and word_language_model/main.py (torch >= 2.6 API):
     # `torch.accelerator.is_available()` is evaluated before anything else.
-    assert torch.accelerator.is_available() in (True, False)
-    if not torch.cuda.is_available():
-        assert torch.accelerator.is_available() is False
-        assert torch.accelerator.current_accelerator() is None
+    assert torch.accelerator.is_available() is torch.cuda.is_available()
+    if torch.accelerator.is_available():
+        assert torch.accelerator.current_accelerator().type == "cuda"
 
 
 def test_adadelta_matches_formula():

@@ -17,8 +17,8 @@ std::tuple<Tensor, Tensor> sort(const Tensor& x, int64_t dim = -1, bool descendi
 Tensor argsort(const Tensor& x, int64_t dim = -1, bool descending = false, bool stable = false);
 // The k largest (or smallest) along dim, largest first (smallest first). `sorted` = false
 // allows any order; this implementation always returns them sorted.
-std::tuple<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim = -1,
-                                bool largest = true, bool sorted = true);
+std::tuple<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim = -1, bool largest = true,
+                                bool sorted = true);
 // The k-th smallest (k from 1) along dim and its index.
 std::tuple<Tensor, Tensor> kthvalue(const Tensor& x, int64_t k, int64_t dim = -1,
                                     bool keepdim = false);

@@ -12,7 +12,8 @@ namespace deepseek {
 // repeat() with numpy's rules for a reps list shorter or longer than x's dims.
 Tensor tile(const Tensor& x, const std::vector<int64_t>& reps);
 // Each element repeated `repeats` times along dim (flattened first when dim is absent).
-Tensor repeat_interleave(const Tensor& x, int64_t repeats, std::optional<int64_t> dim = std::nullopt);
+Tensor repeat_interleave(const Tensor& x, int64_t repeats,
+                         std::optional<int64_t> dim = std::nullopt);
 // Element i of dim repeated repeats[i] times (repeats 1-D int64, or one count for all).
 Tensor repeat_interleave(const Tensor& x, const Tensor& repeats,
                          std::optional<int64_t> dim = std::nullopt);

@@ -128,6 +128,15 @@ void finish_output(memory produced, memory user, const std::string& key) {
       .execute(onednn::stream(), produced, user);
 }
 
+// Multiply-adds of one convolution pass, times two: each output element sums weights / O
+// products.
+double conv_flops(const ConvShape& s) {
+  double out = 1, wei = 1;
+  for (auto d : s.dst) out *= static_cast<double>(d);
+  for (auto d : s.weights) wei *= static_cast<double>(d);
+  return 2.0 * out * wei / static_cast<double>(s.dst[1]);
+}
+
 memory wrap(const memory::dims& dims, memory::data_type dt, const Tensor& t) {
   return memory(plain_md(dims, dt), onednn::engine(), t.data_ptr());
 }
@@ -137,7 +146,8 @@ void onednn_forward(const ConvParams& p, const Tensor& x, const Tensor& w, const
   static onednn::PrimitiveCache<ForwardEntry> cache;
   const auto dt = onednn::to_dnnl(x.dtype());
   const ConvShape s = conv_shape(p, x.sizes(), w.sizes(), y.sizes(), x.dtype());
-  const std::string key = s.key + (b.defined() ? "|fb" : "|f");
+  onednn::ThreadScope threads(onednn::threads_for(conv_flops(s)));
+  const std::string key = fmt::format("t{}|", threads.threads()) + s.key + (b.defined() ? "|fb" : "|f");
   ForwardEntry e = cache.get(key, [&] {
     auto pd = forward_pd(s, dt, b.defined());
     return ForwardEntry{pd, dnnl::convolution_forward(pd)};
@@ -159,7 +169,8 @@ void onednn_backward_input(const ConvParams& p, const Tensor& gy, const Tensor& 
   static onednn::PrimitiveCache<BackwardDataEntry> cache;
   const auto dt = onednn::to_dnnl(gy.dtype());
   const ConvShape s = conv_shape(p, gx.sizes(), w.sizes(), gy.sizes(), gy.dtype());
-  const std::string key = s.key + "|bd";
+  onednn::ThreadScope threads(onednn::threads_for(conv_flops(s)));
+  const std::string key = fmt::format("t{}|", threads.threads()) + s.key + "|bd";
   BackwardDataEntry e = cache.get(key, [&] {
     auto hint = forward_pd(s, dt, false);
     dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, any_md(s.src, dt),
@@ -184,7 +195,8 @@ void onednn_backward_weight(const ConvParams& p, const Tensor& gy, const Tensor&
   static onednn::PrimitiveCache<BackwardWeightsEntry> cache;
   const auto dt = onednn::to_dnnl(gy.dtype());
   const ConvShape s = conv_shape(p, x.sizes(), gw.sizes(), gy.sizes(), gy.dtype());
-  const std::string key = s.key + (gb.defined() ? "|bwb" : "|bw");
+  onednn::ThreadScope threads(onednn::threads_for(conv_flops(s)));
+  const std::string key = fmt::format("t{}|", threads.threads()) + s.key + (gb.defined() ? "|bwb" : "|bw");
   BackwardWeightsEntry e = cache.get(key, [&] {
     auto hint = forward_pd(s, dt, gb.defined());
     using dnnl::convolution_backward_weights;
@@ -244,7 +256,7 @@ struct Geometry {
 template <typename T>
 void direct_forward(const Geometry& g, const T* x, const T* w, const T* b, T* y) {
 #pragma omp parallel for collapse(2) if (g.N * g.O * g.OH * g.OW * g.Cg * g.KH * g.KW > \
-                                         kParallelGrain)
+                                         kSerialMacs)
   for (int64_t n = 0; n < g.N; ++n) {
     for (int64_t o = 0; o < g.O; ++o) {
       const int64_t c0 = (o / g.Og) * g.Cg;
@@ -276,7 +288,7 @@ void direct_forward(const Geometry& g, const T* x, const T* w, const T* b, T* y)
 template <typename T>
 void direct_backward_input(const Geometry& g, const T* gy, const T* w, T* gx) {
   std::fill(gx, gx + g.N * g.C * g.H * g.W, T(0));
-#pragma omp parallel for if (g.N * g.O * g.OH * g.OW * g.Cg * g.KH * g.KW > kParallelGrain)
+#pragma omp parallel for if (g.N * g.O * g.OH * g.OW * g.Cg * g.KH * g.KW > kSerialMacs)
   for (int64_t n = 0; n < g.N; ++n) {
     for (int64_t o = 0; o < g.O; ++o) {
       const int64_t c0 = (o / g.Og) * g.Cg;
@@ -305,7 +317,7 @@ void direct_backward_input(const Geometry& g, const T* gy, const T* w, T* gx) {
 // gw[o, c, kh, kw] = sum over (n, oh, ow) of gy * x; threads own output channels.
 template <typename T>
 void direct_backward_weight(const Geometry& g, const T* gy, const T* x, T* gw, T* gb) {
-#pragma omp parallel for if (g.N * g.O * g.OH * g.OW * g.Cg * g.KH * g.KW > kParallelGrain)
+#pragma omp parallel for if (g.N * g.O * g.OH * g.OW * g.Cg * g.KH * g.KW > kSerialMacs)
   for (int64_t o = 0; o < g.O; ++o) {
     const int64_t c0 = (o / g.Og) * g.Cg;
     if (gb) {

@@ -25,10 +25,10 @@ bool matrix_strides_ok(const Tensor& t) {
 dnnl::matmul matmul_primitive(DType dtype, const dnnl::memory::dims& a_dims,
                               const dnnl::memory::dims& a_strides, const dnnl::memory::dims& b_dims,
                               const dnnl::memory::dims& b_strides,
-                              const dnnl::memory::dims& c_dims) {
+                              const dnnl::memory::dims& c_dims, int threads) {
   static onednn::PrimitiveCache<dnnl::matmul> cache;
   std::string key =
-      fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(dtype), fmt::join(a_dims, ","),
+      fmt::format("t{}|{}|{}|{}|{}|{}|{}", threads, static_cast<int>(dtype), fmt::join(a_dims, ","),
                   fmt::join(a_strides, ","), fmt::join(b_dims, ","), fmt::join(b_strides, ","),
                   fmt::join(c_dims, ","));
   return cache.get(key, [&] {
@@ -45,13 +45,14 @@ void onednn_matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
   auto dt = onednn::to_dnnl(a.dtype());
   auto& eng = onednn::engine();
   auto& strm = onednn::stream();
+  onednn::ThreadScope threads(onednn::threads_for(2.0 * B * M * N * K));
   const bool batch_broadcast = B > 1 && (a.stride(0) == 0 || b.stride(0) == 0);
   if (!batch_broadcast) {
     // A single batch's stride is meaningless (may be 0): give oneDNN a dense one.
     dnnl::memory::dims ad{B, M, K}, as{B == 1 ? M * K : a.stride(0), a.stride(1), a.stride(2)};
     dnnl::memory::dims bd{B, K, N}, bs{B == 1 ? K * N : b.stride(0), b.stride(1), b.stride(2)};
     dnnl::memory::dims cd{B, M, N};
-    auto prim = matmul_primitive(a.dtype(), ad, as, bd, bs, cd);
+    auto prim = matmul_primitive(a.dtype(), ad, as, bd, bs, cd, threads.threads());
     dnnl::memory am({ad, dt, as}, eng, a.data_ptr()), bm({bd, dt, bs}, eng, b.data_ptr());
     dnnl::memory cm({cd, dt, dnnl::memory::format_tag::abc}, eng, out.data_ptr());
     prim.execute(strm, {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, cm}});
@@ -62,7 +63,7 @@ void onednn_matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
   dnnl::memory::dims ad{1, M, K}, as{M * K, a.stride(1), a.stride(2)};
   dnnl::memory::dims bd{1, K, N}, bs{K * N, b.stride(1), b.stride(2)};
   dnnl::memory::dims cd{1, M, N};
-  auto prim = matmul_primitive(a.dtype(), ad, as, bd, bs, cd);
+  auto prim = matmul_primitive(a.dtype(), ad, as, bd, bs, cd, threads.threads());
   const size_t es = a.element_size();
   for (int64_t i = 0; i < B; ++i) {
     char* ap = static_cast<char*>(a.data_ptr()) + i * a.stride(0) * es;
@@ -103,7 +104,7 @@ void blocked_matmul(CpuBackend& be, const Tensor& a, const Tensor& b_in, const T
   const int64_t as0 = a.stride(0), as1 = a.stride(1), as2 = a.stride(2);
   const int64_t bs0 = b.stride(0), bs1 = b.stride(1);
   const int64_t row_tiles = (M + kRows - 1) / kRows, col_tiles = (N + kCols - 1) / kCols;
-#pragma omp parallel for collapse(3) if (B * M * N * K > kParallelGrain)
+#pragma omp parallel for collapse(3) if (B * M * N * K > kSerialMacs)
   for (int64_t bi = 0; bi < B; ++bi) {
     for (int64_t rt = 0; rt < row_tiles; ++rt) {
       for (int64_t ct = 0; ct < col_tiles; ++ct) {

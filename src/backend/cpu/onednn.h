@@ -3,6 +3,7 @@
 // building a primitive descriptor costs tens of microseconds and shapes repeat every step.
 #pragma once
 
+#include <omp.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <list>
@@ -16,6 +17,31 @@ namespace deepseek::cpu::onednn {
 
 dnnl::engine& engine();
 dnnl::stream& stream();
+
+// oneDNN splits a primitive across every OpenMP thread however small the problem; on a
+// loaded machine a tiny GEMM then waits at barriers for threads the OS has descheduled
+// (milliseconds instead of microseconds). Problems below kSerialFlops run on one thread.
+// oneDNN plans its split when a primitive is created, so a ThreadScope covers creation and
+// execution, and the thread count is part of every primitive cache key.
+inline constexpr double kSerialFlops = 1 << 22;
+
+inline int threads_for(double flops) { return flops < kSerialFlops ? 1 : omp_get_max_threads(); }
+
+class ThreadScope {
+ public:
+  explicit ThreadScope(int threads) : prev_(omp_get_max_threads()), threads_(threads) {
+    if (threads_ != prev_) omp_set_num_threads(threads_);
+  }
+  ~ThreadScope() {
+    if (threads_ != prev_) omp_set_num_threads(prev_);
+  }
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
+  int threads() const { return threads_; }
+
+ private:
+  int prev_, threads_;
+};
 
 // oneDNN's type for `dtype`, or undef when oneDNN has none (float64, int64, ...).
 dnnl::memory::data_type to_dnnl(DType dtype);

@@ -23,7 +23,7 @@ using ScanAcc = std::conditional_t<std::is_floating_point_v<C>, double, int64_t>
 template <typename C>
 bool replaces(ScanOp op, C x, C best) {
   if constexpr (std::is_floating_point_v<C>) {
-    if (x != x) return true;       // NaN wins, and a later NaN takes over the index
+    if (x != x) return true;  // NaN wins, and a later NaN takes over the index
     if (best != best) return false;
   }
   return op == ScanOp::Max ? x >= best : x <= best;

@@ -23,6 +23,9 @@ namespace deepseek::cpu {
 
 // Work below this many elements runs on one thread: forking costs more than it saves.
 inline constexpr int64_t kParallelGrain = 32768;
+// Compute-bound loops (multiply-adds) below this many MACs run on one thread, for the same
+// reason and at about the same size as small oneDNN calls (onednn.h kSerialFlops).
+inline constexpr int64_t kSerialMacs = int64_t{1} << 21;
 
 template <size_t N>
 class StridedLoop {

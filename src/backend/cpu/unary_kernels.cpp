@@ -244,8 +244,7 @@ void unary_floating(UnaryOp op, const Tensor& in, const Tensor& out, const Unary
     case UnaryOp::SignBit:
       return map_unary<T, bool>(in, out, [](C x) { return std::signbit(x); });
     case UnaryOp::NanToNum: {
-      const C nan = static_cast<C>(p.a), posinf = static_cast<C>(p.b),
-              neginf = static_cast<C>(p.c);
+      const C nan = static_cast<C>(p.a), posinf = static_cast<C>(p.b), neginf = static_cast<C>(p.c);
       return map_unary<T, T>(in, out, [=](C x) {
         return x != x ? nan : (std::isinf(x) ? (x > C(0) ? posinf : neginf) : x);
       });
