@@ -27,7 +27,7 @@ APT_PACKAGES=(
   python3-dev python3-numpy python3-pytest python3-torch python3-pip
   # Without it torch's matmul runs the reference BLAS, which makes parity tests crawl.
   libopenblas0-openmp
-  # Fashion-MNIST for the main example (examples/python/fmnist_raw.py).
+  # Fashion-MNIST for the main job (examples/python/fmnist_cnn.py) and the other examples.
   dataset-fashion-mnist
 )
 

@@ -88,7 +88,7 @@ GPT_SMALL = ["--n-layer", 1, "--n-head", 2, "--n-embd", 32, "--block-size", 32,
 
 
 @pytest.mark.skipif(not os.path.exists(GPL3), reason=f"{GPL3} (Debian base-files) is absent")
-def test_gpt_char_runs_learns_resumes_and_samples(tmp_path):
+def test_gpt_char_runs_learns_and_samples(tmp_path):
     checkpoint = tmp_path / "gpt.safetensors"
     out = run_example("gpt_char.py", *GPT_SMALL, "--max-steps", 40, "--checkpoint", checkpoint)
     entropy = float(re.search(r"unigram entropy ([0-9.]+) nats/char", out).group(1))
@@ -100,7 +100,6 @@ def test_gpt_char_runs_learns_resumes_and_samples(tmp_path):
     assert final_train < first - 0.8, out
     sample = out.split(" sample ")[1].split("\n", 1)[1].split("\n-----")[0]
     assert len(sample.replace("\n", "")) >= 30, out
-
 
 
 @pytest.mark.skipif(not os.path.exists(GPL3), reason=f"{GPL3} (Debian base-files) is absent")
