@@ -14,8 +14,36 @@
 
 namespace deepseek::cuda {
 
-// Whether `op` is defined on `dtype` (the op layer promotes before calling, so a false here
-// is a bug above the backend; the backend reports it as an unsupported dtype).
+// Whether the CUDA kernels implement `op` at all: ops added to BinaryOp later (atan2, fmod,
+// hypot, bitwise, shifts) have no device arithmetic yet and must fail loudly, not compute 0.
+inline bool binary_op_implemented(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add:
+    case BinaryOp::Sub:
+    case BinaryOp::Mul:
+    case BinaryOp::Div:
+    case BinaryOp::Pow:
+    case BinaryOp::Maximum:
+    case BinaryOp::Minimum:
+    case BinaryOp::FloorDivide:
+    case BinaryOp::Remainder:
+    case BinaryOp::Eq:
+    case BinaryOp::Ne:
+    case BinaryOp::Lt:
+    case BinaryOp::Le:
+    case BinaryOp::Gt:
+    case BinaryOp::Ge:
+    case BinaryOp::LogicalAnd:
+    case BinaryOp::LogicalOr:
+    case BinaryOp::LogicalXor:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Whether an implemented `op` is defined on `dtype` (the op layer promotes before calling,
+// so a false here is a bug above the backend; the backend reports it as an unsupported dtype).
 inline bool binary_op_supported(BinaryOp op, DType dtype) {
   const bool is_bool = dtype == DType::Bool;
   switch (op) {
@@ -27,7 +55,7 @@ inline bool binary_op_supported(BinaryOp op, DType dtype) {
     case BinaryOp::Div:
       return is_floating(dtype);
     default:
-      return true;
+      return binary_op_implemented(op);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cpu_backend.h"
+#include "deepseek/core/logging.h"
 #include "onednn.h"
 #include "strided_loop.h"
 
@@ -150,6 +151,7 @@ void onednn_forward(const ConvParams& p, const Tensor& x, const Tensor& w, const
   const std::string key = fmt::format("t{}|", threads.threads()) + s.key + (b.defined() ? "|fb" : "|f");
   ForwardEntry e = cache.get(key, [&] {
     auto pd = forward_pd(s, dt, b.defined());
+    DS_LOG(Debug, "oneDNN conv forward {} -> {}", key, pd.impl_info_str());
     return ForwardEntry{pd, dnnl::convolution_forward(pd)};
   });
   memory src = input_in_layout(wrap(s.src, dt, x), e.pd.src_desc(), key + "|src");

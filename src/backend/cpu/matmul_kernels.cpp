@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "cpu_backend.h"
+#include "deepseek/core/logging.h"
 #include "onednn.h"
 #include "strided_loop.h"
 
@@ -36,6 +37,7 @@ dnnl::matmul matmul_primitive(DType dtype, const dnnl::memory::dims& a_dims,
     dnnl::memory::desc a_md(a_dims, dt, a_strides), b_md(b_dims, dt, b_strides);
     dnnl::memory::desc c_md(c_dims, dt, dnnl::memory::format_tag::abc);
     dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, c_md), onednn::engine());
+    DS_LOG(Debug, "oneDNN matmul {} -> {}", key, pd.impl_info_str());
     return dnnl::matmul(pd);
   });
 }

@@ -138,6 +138,7 @@ void CudaBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Te
   DS_CHECK(a.dtype() == b.dtype(), RuntimeError,
            "{}: the cuda kernel expects operands of one dtype, got {} and {}", binary_op_name(op),
            dtype_name(a.dtype()), dtype_name(b.dtype()));
+  if (!binary_op_implemented(op)) not_implemented(binary_op_name(op));
   if (!binary_op_supported(op, a.dtype())) throw_unsupported_dtype(binary_op_name(op), a.dtype());
   const DType out_dtype = binary_op_writes_bool(op) ? DType::Bool : a.dtype();
   DS_CHECK(out.dtype() == out_dtype, RuntimeError, "{}: expected a {} output, got {}",

@@ -1,6 +1,7 @@
 // CUDA device management, error reporting, and the cudaMalloc segment source of the caching
 // allocator. The CUDA runtime is first touched lazily (device_count()), never at load time,
 // so importing deepseek on a machine without a driver costs nothing and fails nowhere.
+#include "deepseek/core/logging.h"
 #include "deepseek/backend/cuda/cuda_device.h"
 
 #include <atomic>
@@ -37,6 +38,11 @@ const DeviceState& device_state() {
       s.init_error = err;
     } else if (s.count == 0) {
       s.init_error = cudaErrorNoDevice;
+    }
+    if (s.init_error != cudaSuccess) {
+      DS_LOG(Info, "CUDA backend: no usable device ({})", cudaGetErrorString(s.init_error));
+    } else {
+      DS_LOG(Info, "CUDA backend: {} device(s)", s.count);
     }
     return s;
   }();
