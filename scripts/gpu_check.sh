@@ -84,6 +84,7 @@ configure() {
     -DDEEPSEEK_CUDA=ON -DDEEPSEEK_CUDA_ARCHITECTURES=90
     -DCMAKE_CUDA_COMPILER="$NVCC"
     -DDEEPSEEK_BUILD_BENCHMARKS=OFF
+    -DDEEPSEEK_BUILD_EXAMPLES=OFF
     -DPython_EXECUTABLE="$PYTHON"
     # A newer CMake (4.x) refuses packages that still declare pre-3.5 policies.
     -DCMAKE_POLICY_VERSION_MINIMUM=3.5

@@ -321,15 +321,13 @@ void save_checkpoint(const std::string& path, const CharGpt& model,
   ds::io::DictItems optim_tensors, optim_metadata;
   for (const auto& [name, t] : optim.tensors) optim_tensors.emplace_back(name, t);
   for (const auto& [name, text] : optim.metadata) optim_metadata.emplace_back(name, text);
-  const ds::Generator& rng = ds::default_generator();
   using V = ds::io::Value;
   ds::save(V::dict({{"model", nn::to_value(model.state_dict())},
                     {"optimizer", V::dict({{"tensors", V::dict(std::move(optim_tensors))},
                                            {"metadata", V::dict(std::move(optim_metadata))}})},
                     {"step", step},
                     {"schedule_steps", s.steps},
-                    {"rng_seed", static_cast<int64_t>(rng.initial_seed())},
-                    {"rng_offset", static_cast<int64_t>(rng.offset())},
+                    {"rng_state", ds::get_rng_state()},
                     {"vocab", corpus.vocab}}),
            path);
 }
@@ -352,8 +350,7 @@ int64_t load_checkpoint(const std::string& path, CharGpt& model, ds::optim::Opti
     optim.metadata[std::get<std::string>(key)] = value.str();
   }
   optimizer.load_state_dict(optim);
-  ds::default_generator().set_state(static_cast<uint64_t>(ckpt["rng_seed"].to_int()),
-                                    static_cast<uint64_t>(ckpt["rng_offset"].to_int()));
+  ds::set_rng_state(ckpt["rng_state"].tensor());
   return ckpt["step"].to_int();
 }
 
@@ -371,14 +368,8 @@ std::string sample(CharGpt& model, const Corpus& corpus, const std::string& prom
     const Tensor context =
         ds::tensor_from(std::vector<int64_t>(ids.begin() + start, ids.end())).unsqueeze(0);
     const Tensor logits = model.forward(context).select(1, -1).squeeze(0);  // [vocab]
-    const Tensor probs = (logits / temperature).softmax(0).to(ds::DType::Float64).contiguous();
-    // Inverse-CDF draw (the C++ API has no multinomial).
-    const double u = ds::rand({}, ds::DType::Float64).item<double>();
-    const double* p = probs.data_ptr<double>();
-    int64_t token = 0;
-    for (double cumulative = p[0]; cumulative < u && token + 1 < probs.numel();) {
-      cumulative += p[++token];
-    }
+    const Tensor probs = (logits / temperature).softmax(0);
+    const int64_t token = ds::multinomial(probs, 1).item<int64_t>();
     ids.push_back(token);
     out += corpus.vocab[token];
   }

@@ -5,6 +5,15 @@ The heavy lifting happens in the C++ library (libdeepseek) through deepseek._C; 
 package adds what is naturally Python: argument parsing for PyTorch's flexible
 signatures, context managers, nn.Module and friends.
 """
+import os as _os
+
+# GNU OpenMP spins ~300k iterations waiting for work before sleeping. When other processes
+# share the cores, those spinning threads steal them and a 20 µs op can take milliseconds;
+# a short spin keeps the speed of a quiet machine (measured: same µs per small op) and
+# stays fast under load. Set before libgomp loads with _C; an explicit user setting wins.
+if "GOMP_SPINCOUNT" not in _os.environ and "OMP_WAIT_POLICY" not in _os.environ:
+    _os.environ["GOMP_SPINCOUNT"] = "1000"
+
 from deepseek import _C
 from deepseek._C import (  # noqa: F401  (re-exported API)
     Tensor, dtype, device,
@@ -55,6 +64,12 @@ from deepseek import cuda  # noqa: F401
 from deepseek import _generator  # noqa: F401  (attaches utils.data's draws to Generator)
 from deepseek import random  # noqa: F401
 from deepseek import nn, optim, utils  # noqa: F401
+from deepseek import accelerator, amp, backends, compiler, cpu, distributed, onnx  # noqa: F401
+from deepseek.amp import autocast  # noqa: F401
+from deepseek.compiler import compile  # noqa: F401  (returns the model unchanged)
+from deepseek.backends.cuda import (  # noqa: F401
+    set_float32_matmul_precision, get_float32_matmul_precision,
+)
 
 __version__ = "0.1.0"
 

@@ -23,7 +23,9 @@ Adam::Adam(TensorList params, AdamHyper o, bool decoupled)
   DS_CHECK(o.weight_decay >= 0, ValueError, "Invalid weight_decay value: {}", o.weight_decay);
 }
 
-AdamW::AdamW(TensorList params, AdamHyper o) : Adam(std::move(params), o, true) {}
+AdamW::AdamW(TensorList params, AdamWOptions o)
+    : Adam(std::move(params),
+           {o.lr, o.beta1, o.beta2, o.eps, o.weight_decay, o.amsgrad, o.maximize, true}, true) {}
 
 void Adam::step() {
   for (const ParamGroup& g : param_groups()) {

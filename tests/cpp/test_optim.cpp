@@ -105,3 +105,9 @@ TEST(Optim, MisuseThrows) {
   optim::SGD opt({p}, {.lr = 0.1});
   EXPECT_THROW(opt.load_state_dict({}), ValueError);
 }
+
+TEST(Optim, AdamWDefaultsToPyTorchWeightDecay) {
+  Tensor p = param({2.0});
+  optim::AdamW opt({p}, {.lr = 0.1});
+  EXPECT_DOUBLE_EQ(opt.param_groups()[0].option("weight_decay"), 0.01);
+}

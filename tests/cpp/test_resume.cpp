@@ -75,11 +75,9 @@ optim::OptimizerStateDict optimizer_from_value(const io::Value& value) {
 }
 
 void save_checkpoint(const std::string& path, const TrainingRun& run) {
-  const Generator& rng = default_generator();
   save(io::Value::dict({{"model", nn::to_value(run.model->state_dict())},
                         {"optimizer", optimizer_to_value(run.optimizer->state_dict())},
-                        {"rng_seed", static_cast<int64_t>(rng.initial_seed())},
-                        {"rng_offset", static_cast<int64_t>(rng.offset())}}),
+                        {"rng_state", get_rng_state()}}),
        path);
 }
 
@@ -87,10 +85,7 @@ void load_checkpoint(const std::string& path, TrainingRun& run, bool restore_ran
   const io::Value checkpoint = load(path);
   run.model->load_state_dict(nn::state_dict_from_value(checkpoint["model"]));
   run.optimizer->load_state_dict(optimizer_from_value(checkpoint["optimizer"]));
-  if (restore_random_state) {
-    default_generator().set_state(static_cast<uint64_t>(checkpoint["rng_seed"].to_int()),
-                                  static_cast<uint64_t>(checkpoint["rng_offset"].to_int()));
-  }
+  if (restore_random_state) set_rng_state(checkpoint["rng_state"].tensor());
 }
 
 bool same_bits(const Tensor& a, const Tensor& b) {
@@ -173,7 +168,7 @@ Recipe cnn_recipe() {
           },
           [](nn::Module& m) -> std::unique_ptr<optim::Optimizer> {
             return std::make_unique<optim::AdamW>(m.parameters(),
-                                                  AdamHyper{.lr = 1e-2, .weight_decay = 1e-2});
+                                                  optim::AdamWOptions{.lr = 1e-2});
           },
           randn({4 * kBatch, 1, 8, 8}, {}, &data),
           randint(0, 3, {4 * kBatch}, DType::Int64, &data)};

@@ -18,10 +18,17 @@ class Adam : public Optimizer {
   bool decoupled_;
 };
 
-// AdamW (torch.optim.AdamW): decoupled weight decay, default 0.01.
+// AdamW's options: Adam's, with torch.optim.AdamW's default weight decay of 0.01 (so
+// `AdamW(params, {.lr = 3e-4})` decays, as in PyTorch).
+struct AdamWOptions {
+  double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 1e-2;
+  bool amsgrad = false, maximize = false;
+};
+
+// AdamW (torch.optim.AdamW): decoupled weight decay.
 class AdamW final : public Adam {
  public:
-  AdamW(TensorList params, AdamHyper options = {.weight_decay = 1e-2});
+  AdamW(TensorList params, AdamWOptions options = {});
 };
 
 }  // namespace deepseek::optim

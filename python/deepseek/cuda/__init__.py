@@ -20,7 +20,7 @@ __all__ = [
     "is_available", "device_count", "current_device", "set_device", "get_device_name",
     "synchronize", "memory_allocated", "max_memory_allocated", "memory_reserved",
     "max_memory_reserved", "memory_stats", "empty_cache", "reset_peak_memory_stats",
-    "manual_seed", "manual_seed_all",
+    "manual_seed", "manual_seed_all", "is_bf16_supported", "amp",
 ]
 
 
@@ -151,3 +151,22 @@ def seed_all():
 
 def initial_seed():
     return _C.initial_seed()
+
+
+def is_bf16_supported(including_emulation=True):
+    """True where the current device computes in bfloat16 natively (compute capability 8.0,
+    Ampere, or newer); False without a device.
+
+    The compute capability comes from _C._cuda.device_capability when the binding has it;
+    builds whose binding does not expose it answer False rather than guess.
+    """
+    if not is_available():
+        return False
+    capability = getattr(_impl, "device_capability", None)
+    if capability is None:
+        return False
+    major, _ = capability(current_device())
+    return major >= 8
+
+
+from deepseek.cuda import amp  # noqa: E402,F401  (torch.cuda.amp; needs the functions above)

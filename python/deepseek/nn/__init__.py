@@ -16,3 +16,5 @@ from deepseek.nn.modules import (  # noqa: F401
     TransformerDecoderLayer,
 )
 from deepseek.nn import functional, init, utils  # noqa: F401
+from deepseek.nn import parallel  # noqa: F401
+from deepseek.nn.parallel import DataParallel  # noqa: F401

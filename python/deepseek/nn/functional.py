@@ -348,7 +348,36 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zeroes whole channels of [N, C, H, W] input. Like PyTorch (1.13 through 2.x), other
+    ranks warn and zero input[n, c] slices of [N, C, *] (a 3-D input counts as [N, C, L],
+    a 2-D input loses single elements); 1-D input is an error."""
+    _check_dropout_p(p)
+    if input.dim() != 4:
+        _warn_dropout2d_rank(input.dim())
+        if input.dim() < 2:
+            raise RuntimeError(f"dropout2d: Feature dropout requires at least 2 dimensions in "
+                               f"the input, got a {input.dim()}-D input")
+        # Masking every dimension after the first two: [N, C, 1, ...] (nothing for 2-D).
+        result = _nn.feature_dropout(input, float(p), bool(training), input.dim() - 2)
+        return _maybe_inplace(input, result, inplace and training)
     return _feature_dropout(input, p, training, inplace, 2)
+
+
+def _warn_dropout2d_rank(dim):
+    if dim != 3:
+        warnings.warn(f"dropout2d: Received a {dim}-D input to dropout2d, which is deprecated "
+                      "and will result in an error in a future release. To retain the behavior "
+                      "and silence this warning, please use dropout instead. Note that dropout2d "
+                      "exists to provide channel-wise dropout on inputs with 2 spatial "
+                      "dimensions, a channel dimension, and an optional batch dimension (i.e. "
+                      "3D or 4D inputs).", stacklevel=3)
+    else:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that "
+                      "channel-wise 1D dropout behavior is desired - input is interpreted as "
+                      "shape (N, C, L), where C is the channel dim. This behavior will change in "
+                      "a future release to interpret the input as one without a batch "
+                      "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout "
+                      "behavior, please switch to using dropout1d instead.", stacklevel=3)
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):

@@ -7,8 +7,10 @@ handed out in sampler order. A worker that dies makes the loader raise instead o
 an exception inside a worker is re-raised in the main process with its traceback.
 pin_memory is accepted and has no effect (there is no pinned host memory on CPU builds).
 """
+import atexit
 import itertools
 import multiprocessing
+import multiprocessing.util  # registers multiprocessing's atexit hook before ours (below)
 import queue
 import time
 
@@ -24,6 +26,21 @@ from deepseek.utils.data.sampler import (
 
 _FROZEN_AFTER_INIT = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
                       "persistent_workers")
+
+# True once the interpreter has begun to exit. An iterator still alive then is finalized
+# after multiprocessing's own atexit hook has terminated the (daemonic) workers; a worker
+# killed while holding a lock shared with this process (the done event's) would make a
+# normal shutdown wait forever, so the shutdown does nothing at that point. atexit runs
+# hooks last-registered-first: this flag is set before multiprocessing's hook runs.
+_interpreter_exiting = False
+
+
+def _mark_interpreter_exiting():
+    global _interpreter_exiting
+    _interpreter_exiting = True
+
+
+atexit.register(_mark_interpreter_exiting)
 
 
 class _InfiniteConstantSampler(Sampler):
@@ -319,6 +336,8 @@ class _MultiProcessIter(_BaseIter):
         if self._shutdown:
             return
         self._shutdown = True
+        if _interpreter_exiting:  # see _interpreter_exiting: multiprocessing cleans up
+            return
         self._done_event.set()
         for index_queue in self._index_queues:
             try:
