@@ -277,24 +277,6 @@ double learning_rate(const Settings& s, int64_t step) {
   return s.min_lr + 0.5 * (s.lr - s.min_lr) * (1 + std::cos(std::numbers::pi * progress));
 }
 
-// Scales all gradients together so that their joint L2 norm is at most max_norm (PyTorch's
-// clip_grad_norm_, which the C++ API does not have); returns the norm before clipping.
-double clip_grad_norm(const ds::TensorList& params, double max_norm) {
-  ds::autograd::NoGradGuard no_grad;
-  Tensor total = ds::zeros({}, ds::DType::Float64);
-  for (const Tensor& p : params) {
-    if (p.grad().defined()) total = total + p.grad().to(ds::DType::Float64).square().sum();
-  }
-  const double norm = std::sqrt(total.item<double>());
-  const double scale = max_norm / (norm + 1e-6);
-  if (scale < 1) {
-    for (const Tensor& p : params) {
-      if (p.grad().defined()) p.grad().mul_(ds::wrapped_scalar(scale));
-    }
-  }
-  return norm;
-}
-
 // Mean loss over `batches` batches of `ids`, the same batches at every call (their own
 // generator, so evaluating leaves the training run's random stream alone).
 double estimate_loss(CharGpt& model, const Tensor& ids, const Settings& s) {
@@ -317,14 +299,9 @@ double estimate_loss(CharGpt& model, const Tensor& ids, const Settings& s) {
 void save_checkpoint(const std::string& path, const CharGpt& model,
                      const ds::optim::Optimizer& optimizer, int64_t step, const Settings& s,
                      const Corpus& corpus) {
-  const ds::optim::OptimizerStateDict optim = optimizer.state_dict();
-  ds::io::DictItems optim_tensors, optim_metadata;
-  for (const auto& [name, t] : optim.tensors) optim_tensors.emplace_back(name, t);
-  for (const auto& [name, text] : optim.metadata) optim_metadata.emplace_back(name, text);
   using V = ds::io::Value;
   ds::save(V::dict({{"model", nn::to_value(model.state_dict())},
-                    {"optimizer", V::dict({{"tensors", V::dict(std::move(optim_tensors))},
-                                           {"metadata", V::dict(std::move(optim_metadata))}})},
+                    {"optimizer", ds::optim::to_value(optimizer.state_dict())},
                     {"step", step},
                     {"schedule_steps", s.steps},
                     {"rng_state", ds::get_rng_state()},
@@ -342,14 +319,7 @@ int64_t load_checkpoint(const std::string& path, CharGpt& model, ds::optim::Opti
            "gpt_char: '{}' comes from a run of --steps {}; resume it with the same --steps", path,
            ckpt["schedule_steps"].to_int());
   model.load_state_dict(nn::state_dict_from_value(ckpt["model"]));
-  ds::optim::OptimizerStateDict optim;
-  for (const auto& [key, value] : ckpt["optimizer"]["tensors"].dict_items()) {
-    optim.tensors[std::get<std::string>(key)] = value.tensor();
-  }
-  for (const auto& [key, value] : ckpt["optimizer"]["metadata"].dict_items()) {
-    optim.metadata[std::get<std::string>(key)] = value.str();
-  }
-  optimizer.load_state_dict(optim);
+  optimizer.load_state_dict(ds::optim::state_dict_from_value(ckpt["optimizer"]));
   ds::set_rng_state(ckpt["rng_state"].tensor());
   return ckpt["step"].to_int();
 }
@@ -429,7 +399,7 @@ int main(int argc, char** argv) try {
     const Tensor loss = ds::cross_entropy(logits.flatten(0, 1), y.flatten());
     optimizer.zero_grad();
     loss.backward();
-    const double grad_norm = clip_grad_norm(model->parameters(), s.clip);
+    const double grad_norm = nn::utils::clip_grad_norm_(model->parameters(), s.clip).item<double>();
     optimizer.step();
     ++step;
 

@@ -16,20 +16,16 @@ Run from the repository root after building:
     PYTHONPATH=build/python /usr/bin/python3 examples/python/fmnist_cnn.py [--epochs 2]
 """
 import argparse
-import os
 import sys
 import time
 
-import numpy as np
-
 import deepseek as torch
 import deepseek.nn as nn
-from deepseek.utils.data import DataLoader, TensorDataset
-from deepseek.utils.data.datasets import FashionMNIST
+from deepseek.utils.data import DataLoader
 from deepseek.utils.progress import progress
 
-FMNIST_DIR = "/usr/share/datasets/fashion-mnist"
-MEAN, STD = 0.2860, 0.3530  # pixel statistics of the Fashion-MNIST training set
+import fmnist  # this folder's data, flags and evaluation shared with fmnist_mlp.py
+
 # What a healthy run reaches after the default epochs; below it the script fails.
 MIN_ACCURACY = {"fashion-mnist": 0.89, "synthetic": 0.90}
 
@@ -57,70 +53,21 @@ class Net(nn.Module):
         return self.classifier(self.features(x))
 
 
-def normalize(image):
-    return (image - MEAN) / STD
-
-
-def synthetic_split(num, seed):
-    """A learnable stand-in: each class is a fixed random blocky image (7x7 cells of 4x4
-    pixels, so convolutions and pooling see shapes) plus strong noise."""
-    cells = np.random.default_rng(0).uniform(0, 1, size=(10, 1, 7, 7))
-    templates = np.kron(cells, np.ones((4, 4)))
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 10, size=num)
-    images = np.clip(templates[labels] + rng.normal(0, 1.5, size=(num, 1, 28, 28)), 0, 1)
-    return TensorDataset(normalize(torch.from_numpy(images.astype(np.float32))),
-                         torch.from_numpy(labels))
-
-
-def datasets(args):
-    """(train, test, name): Fashion-MNIST when present, else the synthetic stand-in."""
-    have_files = os.path.isdir(args.data_dir) and any(
-        name.startswith("train-images") for name in os.listdir(args.data_dir))
-    if have_files and not args.synthetic:
-        print(f"data: Fashion-MNIST from {args.data_dir}")
-        return (FashionMNIST(args.data_dir, train=True, transform=normalize),
-                FashionMNIST(args.data_dir, train=False, transform=normalize), "fashion-mnist")
-    reason = "--synthetic given" if args.synthetic else f"no Fashion-MNIST in {args.data_dir}"
-    print("=" * 78)
-    print(f"data: SYNTHETIC stand-in ({reason}); accuracy below is NOT Fashion-MNIST's")
-    print("=" * 78)
-    return synthetic_split(12000, seed=1), synthetic_split(2000, seed=2), "synthetic"
-
-
-def evaluate(model, loader):
-    model.eval()
-    correct = total = 0
-    with torch.no_grad():
-        for images, labels in loader:
-            correct += (model(images).argmax(dim=1) == labels).sum().item()
-            total += labels.shape[0]
-    return correct / total
-
-
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=128)
+    fmnist.add_arguments(parser)
     parser.add_argument("--lr", type=float, default=2e-3,
                         help="peak learning rate, decayed by a cosine schedule")
     parser.add_argument("--width", type=int, default=32,
                         help="channels of the first convolution (the second has twice as many)")
-    parser.add_argument("--num-workers", type=int, default=0)
-    parser.add_argument("--max-steps", type=int, default=None,
-                        help="stop after this many training steps (quick checks)")
     parser.add_argument("--save", metavar="PATH", help="write a checkpoint here at the end")
-    parser.add_argument("--data-dir", default=FMNIST_DIR)
-    parser.add_argument("--synthetic", action="store_true",
-                        help="use the synthetic data set even if Fashion-MNIST is present")
-    parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
     torch.manual_seed(args.seed)
-    train_set, test_set, dataset_name = datasets(args)
+    train_set, test_set, dataset_name = fmnist.datasets(args)
     train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
                               num_workers=args.num_workers)
     test_loader = DataLoader(test_set, batch_size=500, num_workers=args.num_workers)
@@ -154,7 +101,7 @@ def main():
                 bar.write(f"step {step} loss {loss.item():.4f}")
             if args.max_steps and step >= args.max_steps:
                 break
-        accuracy = evaluate(model, test_loader)
+        accuracy = fmnist.evaluate(model, test_loader)
         print(f"epoch {epoch}: train loss {running:.4f}  test accuracy {accuracy:.4f}  "
               f"({time.perf_counter() - start:.1f} s)", flush=True)
         if args.max_steps and step >= args.max_steps:

@@ -1,6 +1,7 @@
 // The whole C++ API of libdeepseek in one include.
 #pragma once
 
+#include "deepseek/amp/autocast.h"
 #include "deepseek/autograd/engine.h"
 #include "deepseek/autograd/function.h"
 #include "deepseek/autograd/grad_mode.h"
@@ -51,4 +52,5 @@
 #include "deepseek/optim/adagrad.h"
 #include "deepseek/optim/adam.h"
 #include "deepseek/optim/rmsprop.h"
+#include "deepseek/optim/serialize.h"
 #include "deepseek/optim/sgd.h"

@@ -66,6 +66,13 @@ from deepseek import random  # noqa: F401
 from deepseek import nn, optim, utils  # noqa: F401
 from deepseek import accelerator, amp, backends, compiler, cpu, distributed, onnx  # noqa: F401
 from deepseek.amp import autocast  # noqa: F401
+from deepseek.amp.autocast_mode import (  # noqa: F401  (torch's top-level autocast state)
+    is_autocast_enabled, set_autocast_enabled, is_autocast_cpu_enabled, set_autocast_cpu_enabled,
+    get_autocast_dtype, set_autocast_dtype, get_autocast_cpu_dtype, set_autocast_cpu_dtype,
+    get_autocast_gpu_dtype, set_autocast_gpu_dtype, autocast_increment_nesting,
+    autocast_decrement_nesting, clear_autocast_cache, is_autocast_cache_enabled,
+    set_autocast_cache_enabled,
+)
 from deepseek.compiler import compile  # noqa: F401  (returns the model unchanged)
 from deepseek.backends.cuda import (  # noqa: F401
     set_float32_matmul_precision, get_float32_matmul_precision,

@@ -22,30 +22,42 @@ def stride(self, dim=None):
     return self._stride_at(dim)
 
 
-def to(self, *args, **kwargs):
-    """to(dtype), to(device), to(device, dtype), to(other), with dtype=/device=/copy= kwargs."""
+def _parse_to(args, kwargs):
+    """The arguments of Tensor.to and Module.to, read as PyTorch reads them: a device (str,
+    device, or int meaning a CUDA index), a dtype, or a tensor (its device and dtype); then
+    the flags non_blocking and copy, positionally (bools, in that order) or by keyword.
+    Returns (device, dtype, copy); non_blocking changes nothing here."""
     device = kwargs.pop("device", None)
     dtype = kwargs.pop("dtype", None)
-    copy = kwargs.pop("copy", False)
-    kwargs.pop("non_blocking", None)
+    flags = [kwargs.pop("non_blocking", False), kwargs.pop("copy", False)]
     kwargs.pop("memory_format", None)
     if kwargs:
         raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    positional_flags = 0
     for a in args:
         if isinstance(a, _C.dtype):
             dtype = a
         elif isinstance(a, (str, _C.device)):
-            device = _C.device(a) if isinstance(a, str) else a
+            device = a
         elif isinstance(a, Tensor):
             device, dtype = a.device, a.dtype
         elif isinstance(a, builtins.bool):
-            copy = a
+            if positional_flags == len(flags):
+                raise TypeError("to() received too many bool arguments (non_blocking, copy)")
+            flags[positional_flags] = a
+            positional_flags += 1
         elif isinstance(a, builtins.int):
             device = _C.device("cuda", a)
         elif a is not None:
             raise TypeError(f"to() received an invalid argument of type {type(a).__name__}")
     if isinstance(device, str):
         device = _C.device(device)
+    return device, dtype, flags[1]
+
+
+def to(self, *args, **kwargs):
+    """to(dtype), to(device), to(device, dtype), to(other), then non_blocking and copy."""
+    device, dtype, copy = _parse_to(args, kwargs)
     return _C._to(self, device, dtype, copy)
 
 

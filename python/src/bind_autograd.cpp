@@ -56,6 +56,7 @@ void bind_autograd(py::module_& m) {
       },
       py::arg("tensors"), py::arg("grads"), py::arg("retain_graph"), py::arg("create_graph"),
       py::arg("inputs") = py::none());
+  m.def("_zero_grad", &autograd::zero_grad, py::arg("params"), py::arg("set_to_none") = true);
   m.def("_grad", [](const TensorList& outputs, const TensorList& inputs,
                     const std::vector<std::optional<Tensor>>& grad_outputs,
                     std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {

@@ -1,7 +1,8 @@
 // deepseek._C._nn: the neural-network functional ops (conv, pooling, norms, embedding,
-// dropout, losses, pad, attention). Arguments arrive already normalised by
-// deepseek/nn/functional.py (ints expanded to lists, legacy reduction flags resolved), so
-// these are one-line translations.
+// dropout, losses, pad, attention) and nn.utils' gradient clipping. Arguments arrive already
+// normalised by deepseek/nn/functional.py (ints expanded to lists, legacy reduction flags
+// resolved), so these are one-line translations.
+#include "deepseek/nn/utils.h"
 #include "deepseek/ops/nn_attention.h"
 #include "deepseek/ops/nn_conv.h"
 #include "deepseek/ops/nn_dropout.h"
@@ -113,6 +114,13 @@ void bind_pad_attention(py::module_& nn) {
          });
 }
 
+void bind_clip_grad(py::module_& nn) {
+  nn.def("clip_grad_norm_", &nn::utils::clip_grad_norm_, py::arg("parameters"), py::arg("max_norm"),
+         py::arg("norm_type"), py::arg("error_if_nonfinite"));
+  nn.def("clip_grad_value_", &nn::utils::clip_grad_value_, py::arg("parameters"),
+         py::arg("clip_value"));
+}
+
 }  // namespace
 
 void bind_nn_functional(py::module_& m) {
@@ -123,6 +131,7 @@ void bind_nn_functional(py::module_& m) {
   bind_embedding_dropout(nn);
   bind_losses(nn);
   bind_pad_attention(nn);
+  bind_clip_grad(nn);
 }
 
 }  // namespace deepseek::python

@@ -155,6 +155,14 @@ void bind_sorting_scans(py::module_& m, py::class_<TensorImpl, std::shared_ptr<T
   cls.def("histc", histc_fn, py::arg("bins") = 100, py::arg("min") = 0, py::arg("max") = 0);
 }
 
+// var/std's degrees-of-freedom correction from PyTorch's two spellings: correction= wins,
+// then the older unbiased= (True: 1, False: 0); 1 when neither is given.
+double bessel_correction(const py::object& unbiased, const py::object& correction) {
+  if (!correction.is_none()) return correction.cast<double>();
+  if (!unbiased.is_none()) return unbiased.cast<bool>() ? 1 : 0;
+  return 1;
+}
+
 }  // namespace
 
 void bind_reduce_linalg(py::module_& m) {
@@ -193,11 +201,7 @@ void bind_reduce_linalg(py::module_& m) {
   auto var_fn = [](bool is_std) {
     return [is_std](const Tensor& x, py::object dim, py::object unbiased, bool keepdim,
                     py::object correction) {
-      double c = 1;
-      if (!correction.is_none())
-        c = correction.cast<double>();
-      else if (!unbiased.is_none())
-        c = unbiased.cast<bool>() ? 1 : 0;
+      const double c = bessel_correction(unbiased, correction);
       return is_std ? deepseek::std(x, to_dims(dim), c, keepdim) : var(x, to_dims(dim), c, keepdim);
     };
   };
@@ -256,11 +260,7 @@ void bind_reduce_linalg(py::module_& m) {
   for (bool is_std : {false, true}) {
     auto fn = [is_std](const Tensor& x, py::object dim, py::object unbiased, bool keepdim,
                        py::object correction) {
-      double c = 1;
-      if (!correction.is_none())
-        c = correction.cast<double>();
-      else if (!unbiased.is_none())
-        c = unbiased.cast<bool>() ? 1 : 0;
+      const double c = bessel_correction(unbiased, correction);
       auto [spread, center] =
           is_std ? std_mean(x, to_dims(dim), c, keepdim) : var_mean(x, to_dims(dim), c, keepdim);
       return py::make_tuple(spread, center);

@@ -385,24 +385,12 @@ void bind_tensor(py::module_& m) {
              t.detach_();
              return t;
            })
-      // `param.data = new` in PyTorch: this tensor takes new's storage, geometry and dtype and
-      // keeps its Python object, autograd flags and version counter. Module.to()/.double()
-      // convert parameters this way so that references held elsewhere (optimizers) stay valid.
+      // `param.data = new` in PyTorch (Tensor::set_data). Module.to()/.double() convert
+      // parameters this way so that references held elsewhere (optimizers) stay valid.
       .def(
           "_set_data",
           [](const Tensor& self, const Tensor& src) {
-            DS_CHECK(!self.requires_grad() || is_floating(src.dtype()), RuntimeError,
-                     "data set to a tensor that requires gradients must be floating point (got {})",
-                     dtype_name(src.dtype()));
-            const TensorImpl& from = *src.impl();
-            TensorImpl& to = *self.impl();
-            to.storage = from.storage;
-            to.sizes = from.sizes;
-            to.strides = from.strides;
-            to.offset = from.offset;
-            to.dtype = from.dtype;
-            to.view_base = nullptr;
-            to.wrapped_number = false;
+            self.set_data(src);
             return self;
           },
           py::arg("new_data"))

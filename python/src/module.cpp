@@ -35,6 +35,7 @@ PYBIND11_MODULE(_C, m) {
   bind_cuda(m);
   bind_io(m);
   bind_nn_functional(m);
+  bind_amp(m);
 }
 
 }  // namespace deepseek::python

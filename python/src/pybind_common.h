@@ -52,6 +52,7 @@ void bind_runtime(py::module_& m);
 void bind_cuda(py::module_& m);
 void bind_io(py::module_& m);
 void bind_nn_functional(py::module_& m);
+void bind_amp(py::module_& m);
 
 }  // namespace deepseek::python
 

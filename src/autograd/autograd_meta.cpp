@@ -28,4 +28,15 @@ Edge gradient_edge(const Tensor& t) {
   return {acc, 0};
 }
 
+InputEdges input_edges(const TensorList& inputs) {
+  InputEdges out{std::vector<Edge>(inputs.size()), std::vector<bool>(inputs.size())};
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].defined() && inputs[i].requires_grad()) {
+      out.edges[i] = gradient_edge(inputs[i]);
+      out.needs_grad[i] = true;
+    }
+  }
+  return out;
+}
+
 }  // namespace deepseek::autograd

@@ -230,4 +230,18 @@ TensorList grad(const TensorList& outputs, const TensorList& inputs, const Tenso
              allow_unused);
 }
 
+void zero_grad(const TensorList& params, bool set_to_none) {
+  for (const Tensor& p : params) {
+    const Tensor grad = p.grad();
+    if (!grad.defined()) continue;
+    if (set_to_none) {
+      p.set_grad(Tensor());
+    } else {
+      NoGradGuard no_grad;
+      grad.detach_();  // also clears requires_grad, as PyTorch does
+      zero_(grad);
+    }
+  }
+}
+
 }  // namespace deepseek::autograd

@@ -155,17 +155,11 @@ void record_inplace(std::string name, const Tensor& self, const TensorList& inpu
   }
   // The op's node, with self not linked to it: it turns the window's gradient into
   // gradients for the window's old values (input 0) and the other inputs.
-  std::vector<bool> needs(inputs.size());
-  std::vector<Edge> edges(inputs.size());
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].defined() && inputs[i].requires_grad()) {
-      edges[i] = gradient_edge(inputs[i]);
-      needs[i] = true;
-    }
-  }
+  const InputEdges links = input_edges(inputs);
+  std::vector<bool> needs = links.needs_grad;
   needs[0] = true;  // the base always wants the window's gradient
   auto op_node = std::make_shared<FunctionNode>(std::move(name), std::move(fn), needs);
-  op_node->next_edges_ = edges;
+  op_node->next_edges_ = links.edges;
   op_node->output_meta_.push_back({self.sizes(), self.dtype(), self.device()});
   op_node->saved_.reserve(saved.size());
   for (ToSave& s : saved) op_node->saved_.emplace_back(s.tensor, s.is_output);
@@ -174,7 +168,7 @@ void record_inplace(std::string name, const Tensor& self, const TensorList& inpu
   auto slices = std::make_shared<CopySlices>(geometry_of(base), geometry_of(self),
                                              storage_numel_of(base), op_node);
   slices->next_edges_.push_back(gradient_edge(base));
-  for (size_t i = 1; i < edges.size(); ++i) slices->next_edges_.push_back(edges[i]);
+  for (size_t i = 1; i < links.edges.size(); ++i) slices->next_edges_.push_back(links.edges[i]);
   slices->output_meta_.push_back({base.sizes(), base.dtype(), base.device()});
   AutogradMeta& bm = ensure_meta(base);
   bm.grad_fn = slices;

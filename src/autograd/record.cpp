@@ -60,16 +60,10 @@ void FunctionNode::release_saved() {
 std::shared_ptr<FunctionNode> record(std::string name, const TensorList& inputs,
                                      const TensorList& outputs, std::vector<ToSave> saved,
                                      BackwardFn fn) {
-  std::vector<bool> needs(inputs.size());
-  std::vector<Edge> edges(inputs.size());
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].defined() && inputs[i].requires_grad()) {
-      edges[i] = gradient_edge(inputs[i]);
-      needs[i] = true;
-    }
-  }
-  auto node = std::make_shared<FunctionNode>(std::move(name), std::move(fn), std::move(needs));
-  node->next_edges_ = std::move(edges);
+  InputEdges links = input_edges(inputs);
+  auto node =
+      std::make_shared<FunctionNode>(std::move(name), std::move(fn), std::move(links.needs_grad));
+  node->next_edges_ = std::move(links.edges);
   // Link outputs before saving them, so a saved output knows its output_nr.
   for (size_t i = 0; i < outputs.size(); ++i) {
     const Tensor& out = outputs[i];

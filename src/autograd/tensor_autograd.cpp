@@ -95,6 +95,23 @@ const Tensor& Tensor::detach_() const {
   return *this;
 }
 
+void Tensor::set_data(const Tensor& src) const {
+  DS_CHECK(defined() && src.defined(), RuntimeError, "set_data: undefined tensor");
+  if (is_same(src)) return;
+  DS_CHECK(!requires_grad() || is_floating(src.dtype()), RuntimeError,
+           "data set to a tensor that requires gradients must be floating point (got {})",
+           dtype_name(src.dtype()));
+  const TensorImpl& from = *src.impl();
+  TensorImpl& to = *impl();
+  to.storage = from.storage;
+  to.sizes = from.sizes;
+  to.strides = from.strides;
+  to.offset = from.offset;
+  to.dtype = from.dtype;
+  to.view_base = nullptr;
+  to.wrapped_number = false;
+}
+
 void Tensor::retain_grad() const {
   DS_CHECK(requires_grad(), RuntimeError,
            "can't retain_grad on Tensor that has requires_grad=False");

@@ -1,16 +1,18 @@
-// Tensor accessors that need no op. Op methods live in src/ops/tensor_methods.cpp and
-// autograd methods in src/autograd/tensor_autograd.cpp.
+// Tensor accessors that need no op. Op methods live in their op family's file
+// (src/ops/<family>.cpp) and autograd methods in src/autograd/tensor_autograd.cpp.
 #include "deepseek/core/tensor.h"
 
 namespace deepseek {
 
 int64_t Tensor::size(int64_t dim) const {
-  DS_CHECK(this->dim() > 0, IndexError, "size: dimension specified as {} but tensor has no dimensions", dim);
+  DS_CHECK(this->dim() > 0, IndexError,
+           "size: dimension specified as {} but tensor has no dimensions", dim);
   return sizes()[normalize_dim(dim, this->dim(), "size")];
 }
 
 int64_t Tensor::stride(int64_t dim) const {
-  DS_CHECK(this->dim() > 0, IndexError, "stride: dimension specified as {} but tensor has no dimensions", dim);
+  DS_CHECK(this->dim() > 0, IndexError,
+           "stride: dimension specified as {} but tensor has no dimensions", dim);
   return strides()[normalize_dim(dim, this->dim(), "stride")];
 }
 

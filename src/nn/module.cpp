@@ -6,6 +6,7 @@
 #include <sstream>
 #include <typeinfo>
 
+#include "deepseek/autograd/engine.h"
 #include "deepseek/autograd/grad_mode.h"
 #include "deepseek/ops/copy.h"
 
@@ -32,21 +33,6 @@ std::string indent_tail(const std::string& text, int spaces) {
     if (c == '\n') out.append(static_cast<size_t>(spaces), ' ');
   }
   return out;
-}
-
-// PyTorch's `param.data = src`: `dst` takes src's storage, geometry and dtype while keeping
-// its identity, autograd flags and version counter.
-void assign_data(const Tensor& dst, const Tensor& src) {
-  if (dst.is_same(src)) return;
-  const TensorImpl& from = *src.impl();
-  TensorImpl& to = *dst.impl();
-  to.storage = from.storage;
-  to.sizes = from.sizes;
-  to.strides = from.strides;
-  to.offset = from.offset;
-  to.dtype = from.dtype;
-  to.view_base = nullptr;
-  to.wrapped_number = false;
 }
 
 DType checked_float_dtype(DType dtype) {
@@ -313,11 +299,11 @@ void Module::convert(const std::optional<Device>& device, const std::optional<DT
     for (const auto& [name, p] : m->parameters_) {
       if (!p.defined()) continue;
       Tensor grad = p.grad();
-      assign_data(p, converted(p));
+      p.set_data(converted(p));
       if (grad.defined()) p.set_grad(converted(grad));
     }
     for (const auto& [name, b] : m->buffers_) {
-      if (b.defined()) assign_data(b, converted(b));
+      if (b.defined()) b.set_data(converted(b));
     }
   }
 }
@@ -328,19 +314,7 @@ void Module::to(DType dtype) { convert(std::nullopt, checked_float_dtype(dtype))
 
 void Module::to(Device device, DType dtype) { convert(device, checked_float_dtype(dtype)); }
 
-void Module::zero_grad(bool set_to_none) {
-  for (const Tensor& p : parameters()) {
-    Tensor grad = p.grad();
-    if (!grad.defined()) continue;
-    if (set_to_none) {
-      p.set_grad(Tensor());
-    } else {
-      autograd::NoGradGuard no_grad;
-      grad.detach_();
-      grad.zero_();
-    }
-  }
-}
+void Module::zero_grad(bool set_to_none) { autograd::zero_grad(parameters(), set_to_none); }
 
 Module& Module::apply(const std::function<void(Module&)>& fn) {
   for (const auto& child : children()) child->apply(fn);

@@ -1,6 +1,7 @@
 // Elementwise binary ops: validate (devices, broadcast, promotion) -> dispatch -> record.
 #include "deepseek/ops/binary.h"
 
+#include "deepseek/amp/autocast.h"
 #include "deepseek/autograd/grad_mode.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/backend/backend.h"
@@ -152,6 +153,10 @@ Tensor trunc_divide_raw(const Tensor& a, const Tensor& b, DType dt) {
 }  // namespace
 
 Tensor div(const Tensor& a, const Tensor& b, const std::optional<std::string>& rounding_mode) {
+  // A number divided by a tensor is torch's __rtruediv__, which CUDA autocast runs in float32.
+  if (a.impl()->wrapped_number && !rounding_mode) {
+    if (autocast::OpCast cast{"__rtruediv__", {a, b}}) return div(cast[0], cast[1]);
+  }
   DType dt = result_type({a, b});
   if (rounding_mode) {
     DS_CHECK(*rounding_mode == "trunc" || *rounding_mode == "floor", RuntimeError,
@@ -233,6 +238,7 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
 }
 
 Tensor pow(const Tensor& base, const Tensor& exponent) {
+  if (autocast::OpCast cast{"pow", {base, exponent}}) return pow(cast[0], cast[1]);
   const DType dt = result_type({base, exponent});
   if (dt == DType::Bool) throw_not_implemented_for("pow", dt);
   // An integer tensor exponent may be negative: x ** -n is 0 except for x = 1 or -1, as in

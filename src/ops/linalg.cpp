@@ -2,6 +2,7 @@
 // friends are arranged from them and views, so their gradients come for free.
 #include "deepseek/ops/linalg.h"
 
+#include "deepseek/amp/autocast.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/backend/backend.h"
 #include "deepseek/ops/binary.h"
@@ -32,6 +33,17 @@ Tensor bmm_raw(const Tensor& a, const Tensor& b) {
   return out;
 }
 
+void check_bmm_operands(const Tensor& a, const Tensor& b) {
+  check_operands(a, b, "bmm");
+  DS_CHECK(a.dim() == 3 && b.dim() == 3, RuntimeError,
+           "bmm: batch1 and batch2 must be 3D tensors, got {} and {}", shape_str(a.sizes()),
+           shape_str(b.sizes()));
+  DS_CHECK(a.size(0) == b.size(0) && a.size(2) == b.size(1), RuntimeError,
+           "bmm: Expected size for first two dimensions of batch2 tensor to be: [{}, {}] but got: "
+           "[{}, {}].",
+           a.size(0), a.size(2), b.size(0), b.size(1));
+}
+
 Tensor as3d(const Tensor& m) {
   return make_view(m, {1, m.size(0), m.size(1)}, {0, m.stride(0), m.stride(1)}, m.storage_offset());
 }
@@ -39,6 +51,7 @@ Tensor as3d(const Tensor& m) {
 }  // namespace
 
 Tensor mm(const Tensor& a, const Tensor& b) {
+  if (autocast::OpCast cast{"mm", {a, b}}) return mm(cast[0], cast[1]);
   check_operands(a, b, "mm");
   DS_CHECK(a.dim() == 2, RuntimeError, "mm: self must be a matrix, got {}-D tensor {}", a.dim(),
            shape_str(a.sizes()));
@@ -64,14 +77,8 @@ Tensor mm(const Tensor& a, const Tensor& b) {
 }
 
 Tensor bmm(const Tensor& a, const Tensor& b) {
-  check_operands(a, b, "bmm");
-  DS_CHECK(a.dim() == 3 && b.dim() == 3, RuntimeError,
-           "bmm: batch1 and batch2 must be 3D tensors, got {} and {}", shape_str(a.sizes()),
-           shape_str(b.sizes()));
-  DS_CHECK(a.size(0) == b.size(0) && a.size(2) == b.size(1), RuntimeError,
-           "bmm: Expected size for first two dimensions of batch2 tensor to be: [{}, {}] but got: "
-           "[{}, {}].",
-           a.size(0), a.size(2), b.size(0), b.size(1));
+  if (autocast::OpCast cast{"bmm", {a, b}}) return bmm(cast[0], cast[1]);
+  check_bmm_operands(a, b);
   Tensor out = bmm_raw(a, b);
   if (autograd::needs_grad({a, b})) {
     autograd::record(
@@ -88,6 +95,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
 }
 
 Tensor dot(const Tensor& a, const Tensor& b) {
+  if (autocast::OpCast cast{"dot", {a, b}}) return dot(cast[0], cast[1]);
   DS_CHECK(a.dim() == 1 && b.dim() == 1, RuntimeError,
            "1D tensors expected, but got {}D and {}D tensors", a.dim(), b.dim());
   DS_CHECK(a.numel() == b.numel(), RuntimeError,
@@ -98,6 +106,7 @@ Tensor dot(const Tensor& a, const Tensor& b) {
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
+  if (autocast::OpCast cast{"matmul", {a, b}}) return matmul(cast[0], cast[1]);
   check_operands(a, b, "matmul");
   DS_CHECK(a.dim() > 0 && b.dim() > 0, RuntimeError,
            "both arguments to matmul need to be at least 1D, but they are {}D and {}D", a.dim(),
@@ -133,6 +142,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 
 Tensor addmm(const Tensor& input, const Tensor& m1, const Tensor& m2, const Scalar& beta,
              const Scalar& alpha) {
+  if (autocast::OpCast cast{"addmm", {input, m1, m2}})
+    return addmm(cast[0], cast[1], cast[2], beta, alpha);
   Tensor prod = mm(m1, m2);
   if (alpha.to_double() != 1.0) prod = mul(prod, wrapped_scalar(alpha));
   if (beta.to_double() == 0.0) return add(prod, zeros_like(input));
@@ -152,12 +163,21 @@ Tensor scaled_sum(const Tensor& input, const Tensor& prod_in, const Scalar& beta
 
 Tensor baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, const Scalar& beta,
                const Scalar& alpha) {
+  if (autocast::OpCast cast{"baddbmm", {input, b1, b2}})
+    return baddbmm(cast[0], cast[1], cast[2], beta, alpha);
   return scaled_sum(input, bmm(b1, b2), beta, alpha);
 }
 
 Tensor addbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, const Scalar& beta,
               const Scalar& alpha) {
-  return scaled_sum(input, sum(bmm(b1, b2), {0}), beta, alpha);
+  if (autocast::OpCast cast{"addbmm", {input, b1, b2}})
+    return addbmm(cast[0], cast[1], cast[2], beta, alpha);
+  // sum_i b1[i] @ b2[i] is one GEMM with the batch folded into K, [M, B*K] @ [B*K, N]: a
+  // bfloat16/float16 result is rounded once, as PyTorch's is, not once per batch entry.
+  check_bmm_operands(b1, b2);
+  Tensor folded_b1 = reshape(permute(b1, {1, 0, 2}), {b1.size(1), b1.size(0) * b1.size(2)});
+  Tensor folded_b2 = reshape(b2, {b2.size(0) * b2.size(1), b2.size(2)});
+  return scaled_sum(input, mm(folded_b1, folded_b2), beta, alpha);
 }
 
 Tensor cross(const Tensor& a, const Tensor& b, std::optional<int64_t> dim) {
@@ -187,6 +207,7 @@ Tensor cross(const Tensor& a, const Tensor& b, std::optional<int64_t> dim) {
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  if (autocast::OpCast cast{"linear", {x, weight, bias}}) return linear(cast[0], cast[1], cast[2]);
   DS_CHECK(weight.dim() == 2 || weight.dim() == 1, RuntimeError,
            "linear: weight must be 1-D or 2-D, got {}", shape_str(weight.sizes()));
   DS_CHECK(x.dim() > 0 && x.size(-1) == weight.size(-1), RuntimeError,

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <limits>
 
+#include "deepseek/amp/autocast.h"
 #include "deepseek/autograd/grad_mode.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/backend/backend.h"
@@ -180,6 +181,10 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
                                     const Tensor& attn_mask, double dropout_p, bool is_causal,
                                     std::optional<double> scale, int64_t window_size,
                                     Generator* gen) {
+  if (autocast::OpCast cast{"scaled_dot_product_attention", {q, k, v, attn_mask}}) {
+    return scaled_dot_product_attention(cast[0], cast[1], cast[2], cast[3], dropout_p, is_causal,
+                                        scale, window_size, gen);
+  }
   const char* op = "scaled_dot_product_attention";
   check_same_device(op, {q, k, v, attn_mask});
   DS_CHECK(q.dim() >= 2 && k.dim() >= 2 && v.dim() >= 2, RuntimeError,

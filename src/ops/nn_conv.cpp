@@ -7,6 +7,7 @@
 //   B_in and B_w are bilinear too: <ggx, B_in(gy, w)> = <F(ggx, w), gy> = <B_w(gy, ggx), w>.
 #include "deepseek/ops/nn_conv.h"
 
+#include "deepseek/amp/autocast.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/ops/binary.h"
 #include "deepseek/ops/copy.h"
@@ -208,11 +209,15 @@ Tensor convolution_backward_weight(const Tensor& grad_out, const Tensor& input,
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
               const std::vector<int64_t>& stride, const ConvPadding& padding,
               const std::vector<int64_t>& dilation, int64_t groups) {
+  if (autocast::OpCast cast{"conv2d", {input, weight, bias}})
+    return conv2d(cast[0], cast[1], cast[2], stride, padding, dilation, groups);
   return convolution("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
 }
 Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias,
               const std::vector<int64_t>& stride, const ConvPadding& padding,
               const std::vector<int64_t>& dilation, int64_t groups) {
+  if (autocast::OpCast cast{"conv1d", {input, weight, bias}})
+    return conv1d(cast[0], cast[1], cast[2], stride, padding, dilation, groups);
   return convolution("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
 }
 

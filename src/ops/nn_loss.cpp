@@ -6,6 +6,7 @@
 // its own sigmoid-based backward, exact where the stable forward expression has a kink.
 #include "deepseek/ops/nn_loss.h"
 
+#include "deepseek/amp/autocast.h"
 #include "deepseek/autograd/grad_mode.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/backend/backend.h"
@@ -241,6 +242,8 @@ Tensor cross_entropy_backward(const Tensor& grad, const TensorList& saved, const
 
 Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight,
                 int64_t ignore_index, const std::string& reduction) {
+  if (autocast::OpCast cast{"nll_loss", {input, target, weight}})
+    return nll_loss(cast[0], cast[1], cast[2], ignore_index, reduction);
   check_reduction(reduction);
   check_floating("nll_loss", input);
   check_same_device("nll_loss", {input, target, weight});
@@ -255,6 +258,8 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight,
 
 Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight,
                      int64_t ignore_index, const std::string& reduction, double label_smoothing) {
+  if (autocast::OpCast cast{"cross_entropy", {input, target, weight}})
+    return cross_entropy(cast[0], cast[1], cast[2], ignore_index, reduction, label_smoothing);
   const char* op = "cross_entropy";
   check_reduction(reduction);
   check_floating(op, input);
@@ -311,18 +316,24 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
 }
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, const std::string& reduction) {
+  if (autocast::OpCast cast{"mse_loss", {input, target}})
+    return mse_loss(cast[0], cast[1], reduction);
   check_reduction(reduction);
   Tensor d = sub(input, target);
   return reduce(mul(d, d), reduction);
 }
 
 Tensor l1_loss(const Tensor& input, const Tensor& target, const std::string& reduction) {
+  if (autocast::OpCast cast{"l1_loss", {input, target}})
+    return l1_loss(cast[0], cast[1], reduction);
   check_reduction(reduction);
   return reduce(abs(sub(input, target)), reduction);
 }
 
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const std::string& reduction,
                       double beta) {
+  if (autocast::OpCast cast{"smooth_l1_loss", {input, target}})
+    return smooth_l1_loss(cast[0], cast[1], reduction, beta);
   check_reduction(reduction);
   DS_CHECK(beta >= 0, RuntimeError, "smooth_l1_loss does not support negative values for beta.");
   Tensor d = abs(sub(input, target));
@@ -333,6 +344,8 @@ Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const std::stri
 
 Tensor huber_loss(const Tensor& input, const Tensor& target, const std::string& reduction,
                   double delta) {
+  if (autocast::OpCast cast{"huber_loss", {input, target}})
+    return huber_loss(cast[0], cast[1], reduction, delta);
   check_reduction(reduction);
   DS_CHECK(delta > 0, RuntimeError, "huber_loss does not support non-positive values for delta.");
   Tensor d = abs(sub(input, target));
@@ -344,6 +357,10 @@ Tensor huber_loss(const Tensor& input, const Tensor& target, const std::string& 
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
                                         const Tensor& weight, const std::string& reduction,
                                         const Tensor& pos_weight) {
+  if (autocast::OpCast cast{"binary_cross_entropy_with_logits",
+                            {input, target, weight, pos_weight}}) {
+    return binary_cross_entropy_with_logits(cast[0], cast[1], cast[2], reduction, cast[3]);
+  }
   check_reduction(reduction);
   check_floating("binary_cross_entropy_with_logits", input);
   check_same_device("binary_cross_entropy_with_logits", {input, target, weight, pos_weight});
@@ -362,6 +379,8 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight,
                             const std::string& reduction) {
+  if (autocast::OpCast cast{"binary_cross_entropy", {input, target, weight}})
+    return binary_cross_entropy(cast[0], cast[1], cast[2], reduction);
   check_reduction(reduction);
   check_floating("binary_cross_entropy", input);
   DS_CHECK(target.sizes() == input.sizes(), ValueError,
@@ -384,6 +403,8 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
 
 Tensor kl_div(const Tensor& input, const Tensor& target, const std::string& reduction,
               bool log_target) {
+  if (autocast::OpCast cast{"kl_div", {input, target}})
+    return kl_div(cast[0], cast[1], reduction, log_target);
   check_reduction(reduction, true);
   Tensor loss;
   if (log_target) {

@@ -8,6 +8,7 @@
 
 #include <limits>
 
+#include "deepseek/amp/autocast.h"
 #include "deepseek/autograd/grad_mode.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/backend/backend.h"
@@ -204,6 +205,8 @@ void check_channel_vector(const char* op, const char* name, const Tensor& t, int
 
 Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const Tensor& weight,
                   const Tensor& bias, double eps) {
+  if (autocast::OpCast cast{"layer_norm", {input, weight, bias}})
+    return layer_norm(cast[0], normalized_shape, cast[1], cast[2], eps);
   NormLayout L =
       row_layout("layer_norm", NormKind::Layer, input, normalized_shape, weight, bias, eps);
   return norm_core(L, input, weight, bias, {}, {}).out;
@@ -211,6 +214,8 @@ Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const Tens
 
 Tensor rms_norm(const Tensor& input, const Shape& normalized_shape, const Tensor& weight,
                 std::optional<double> eps) {
+  if (autocast::OpCast cast{"rms_norm", {input, weight}})
+    return rms_norm(cast[0], normalized_shape, cast[1], eps);
   check_floating("rms_norm", input);
   double e = 0;
   if (eps) {
@@ -236,6 +241,8 @@ Tensor rms_norm(const Tensor& input, const Shape& normalized_shape, const Tensor
 
 Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight, const Tensor& bias,
                   double eps) {
+  if (autocast::OpCast cast{"group_norm", {input, weight, bias}})
+    return group_norm(cast[0], num_groups, cast[1], cast[2], eps);
   check_floating("group_norm", input);
   check_same_device("group_norm", {input, weight, bias});
   DS_CHECK(input.dim() >= 2, RuntimeError,
@@ -260,6 +267,10 @@ Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight,
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
                   const Tensor& weight, const Tensor& bias, bool training, double momentum,
                   double eps) {
+  if (autocast::OpCast cast{"batch_norm", {input, weight, bias}}) {
+    return batch_norm(cast[0], running_mean, running_var, cast[1], cast[2], training, momentum,
+                      eps);
+  }
   const char* op = "batch_norm";
   check_floating(op, input);
   check_same_device(op, {input, running_mean, running_var, weight, bias});

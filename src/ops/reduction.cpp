@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "deepseek/amp/autocast.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/backend/backend.h"
 #include "deepseek/ops/binary.h"
@@ -89,6 +90,8 @@ void check_nonempty_extremum(const Tensor& x, const Dims& dims, const char* op) 
 }  // namespace
 
 Tensor sum(const Tensor& x, const Dims& dims_in, bool keepdim, std::optional<DType> dtype) {
+  if (autocast::OpCast cast{"sum", {x}, dtype.has_value()})
+    return sum(cast[0], dims_in, keepdim, dtype);
   const Dims dims = normalize_dims(dims_in, x.dim(), "sum");
   const DType out_dtype = dtype.value_or(is_integral(x.dtype(), true) ? DType::Int64 : x.dtype());
   // The kernel accumulates floats in double and integers in int64 and writes any out dtype,
@@ -122,6 +125,7 @@ Tensor mean(const Tensor& x, const Dims& dims_in, bool keepdim) {
 }
 
 Tensor prod(const Tensor& x, const Dims& dims_in, bool keepdim) {
+  if (autocast::OpCast cast{"prod", {x}}) return prod(cast[0], dims_in, keepdim);
   const Dims dims = normalize_dims(dims_in, x.dim(), "prod");
   const DType out_dtype = is_integral(x.dtype(), true) ? DType::Int64 : x.dtype();
   Tensor out = reduce_raw(ReduceOp::Prod, x, dims, keepdim, out_dtype);
@@ -257,6 +261,7 @@ Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
 }
 
 Tensor var(const Tensor& x, const Dims& dims_in, double correction, bool keepdim) {
+  if (autocast::OpCast cast{"var", {x}}) return var(cast[0], dims_in, correction, keepdim);
   DS_CHECK(is_floating(x.dtype()), RuntimeError,
            "var(): input dtype should be floating point, got {}", dtype_name(x.dtype()));
   const Dims dims = normalize_dims(dims_in, x.dim(), "var");
@@ -280,6 +285,7 @@ std::tuple<Tensor, Tensor> std_mean(const Tensor& x, const Dims& dims, double co
 }
 
 Tensor logsumexp(const Tensor& x, const Dims& dims_in, bool keepdim) {
+  if (autocast::OpCast cast{"logsumexp", {x}}) return logsumexp(cast[0], dims_in, keepdim);
   const Dims dims = normalize_dims(dims_in, x.dim(), "logsumexp");
   Tensor xf = is_floating(x.dtype()) ? x : x.to(default_float_dtype());
   if (xf.numel() == 0) return log(sum(exp(xf), dims, keepdim));
@@ -292,6 +298,7 @@ Tensor logsumexp(const Tensor& x, const Dims& dims_in, bool keepdim) {
 }
 
 Tensor norm(const Tensor& x, const Scalar& p_in, const Dims& dims_in, bool keepdim) {
+  if (autocast::OpCast cast{"norm", {x}}) return norm(cast[0], p_in, dims_in, keepdim);
   DS_CHECK(is_floating(x.dtype()), RuntimeError,
            "norm(): input dtype should be floating point, got {}", dtype_name(x.dtype()));
   const Dims dims = normalize_dims(dims_in, x.dim(), "norm");

@@ -2,6 +2,7 @@
 // cumsum and flips, so they are themselves differentiable.
 #include "deepseek/ops/scan.h"
 
+#include "deepseek/amp/autocast.h"
 #include "deepseek/autograd/grad_mode.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/backend/backend.h"
@@ -109,9 +110,11 @@ std::tuple<Tensor, Tensor> running_extreme(ScanOp op, const Tensor& x, int64_t d
 }  // namespace
 
 Tensor cumsum(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
+  if (autocast::OpCast cast{"cumsum", {x}, dtype.has_value()}) return cumsum(cast[0], dim, dtype);
   return cumulative(ScanOp::Sum, x, dim, dtype, "cumsum");
 }
 Tensor cumprod(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
+  if (autocast::OpCast cast{"cumprod", {x}, dtype.has_value()}) return cumprod(cast[0], dim, dtype);
   return cumulative(ScanOp::Prod, x, dim, dtype, "cumprod");
 }
 std::tuple<Tensor, Tensor> cummax(const Tensor& x, int64_t dim) {

@@ -1,5 +1,6 @@
 #include "deepseek/ops/softmax.h"
 
+#include "deepseek/amp/autocast.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/backend/backend.h"
 #include "deepseek/ops/binary.h"
@@ -39,9 +40,12 @@ Tensor softmax_impl(const Tensor& x_in, int64_t dim, std::optional<DType> dtype,
 }  // namespace
 
 Tensor softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
+  if (autocast::OpCast cast{"softmax", {x}, dtype.has_value()}) return softmax(cast[0], dim, dtype);
   return softmax_impl(x, dim, dtype, false);
 }
 Tensor log_softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
+  if (autocast::OpCast cast{"log_softmax", {x}, dtype.has_value()})
+    return log_softmax(cast[0], dim, dtype);
   return softmax_impl(x, dim, dtype, true);
 }
 

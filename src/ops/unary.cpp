@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "deepseek/amp/autocast.h"
 #include "deepseek/autograd/engine.h"
 #include "deepseek/autograd/record.h"
 #include "deepseek/backend/backend.h"
@@ -72,18 +73,22 @@ Tensor abs(const Tensor& x) {
                   [](const Tensor& g, const Tensor& s) { return mul(g, sign(s)); });
 }
 Tensor exp(const Tensor& x) {
+  if (autocast::OpCast cast{"exp", {x}}) return exp(cast[0]);
   return unary_op(UnaryOp::Exp, x, float_compute(x), "ExpBackward0", Save::Output,
                   [](const Tensor& g, const Tensor& y) { return mul(g, y); });
 }
 Tensor log(const Tensor& x) {
+  if (autocast::OpCast cast{"log", {x}}) return log(cast[0]);
   return unary_op(UnaryOp::Log, x, float_compute(x), "LogBackward0", Save::Input,
                   [](const Tensor& g, const Tensor& s) { return div(g, s); });
 }
 Tensor log1p(const Tensor& x) {
+  if (autocast::OpCast cast{"log1p", {x}}) return log1p(cast[0]);
   return unary_op(UnaryOp::Log1p, x, float_compute(x), "Log1PBackward0", Save::Input,
                   [](const Tensor& g, const Tensor& s) { return div(g, add(s, num(1))); });
 }
 Tensor expm1(const Tensor& x) {
+  if (autocast::OpCast cast{"expm1", {x}}) return expm1(cast[0]);
   return unary_op(UnaryOp::Expm1, x, float_compute(x), "Expm1Backward0", Save::Output,
                   [](const Tensor& g, const Tensor& y) { return mul(g, add(y, num(1))); });
 }
@@ -92,6 +97,7 @@ Tensor sqrt(const Tensor& x) {
                   [](const Tensor& g, const Tensor& y) { return div(g, mul(y, num(2))); });
 }
 Tensor rsqrt(const Tensor& x) {
+  if (autocast::OpCast cast{"rsqrt", {x}}) return rsqrt(cast[0]);
   return unary_op(
       UnaryOp::Rsqrt, x, float_compute(x), "RsqrtBackward0", Save::Output,
       [](const Tensor& g, const Tensor& y) { return mul(mul(g, num(-0.5)), mul(y, mul(y, y))); });
@@ -166,6 +172,7 @@ Tensor round(const Tensor& x) {
   return unary_op(UnaryOp::Round, x, x.dtype(), "RoundBackward0", Save::None, zeros_grad);
 }
 Tensor reciprocal(const Tensor& x) {
+  if (autocast::OpCast cast{"reciprocal", {x}}) return reciprocal(cast[0]);
   return unary_op(UnaryOp::Reciprocal, x, float_compute(x), "ReciprocalBackward0", Save::Output,
                   [](const Tensor& g, const Tensor& y) { return neg(mul(g, mul(y, y))); });
 }
@@ -182,6 +189,7 @@ Tensor square(const Tensor& x) {
 }
 
 Tensor pow(const Tensor& x, const Scalar& exponent) {
+  if (autocast::OpCast cast{"pow", {x}}) return pow(cast[0], exponent);
   const DType dt = result_type({x, wrapped_scalar(exponent)});
   if (is_integral(dt, true)) {
     DS_CHECK(exponent.to_double() >= 0, RuntimeError,
@@ -273,15 +281,18 @@ Tensor clamp(const Tensor& x, const Tensor& min, const Tensor& max) {
 }
 
 Tensor tan(const Tensor& x) {
+  if (autocast::OpCast cast{"tan", {x}}) return tan(cast[0]);
   return unary_op(UnaryOp::Tan, x, float_compute(x), "TanBackward0", Save::Output,
                   [](const Tensor& g, const Tensor& y) { return mul(g, add(mul(y, y), num(1))); });
 }
 Tensor asin(const Tensor& x) {
+  if (autocast::OpCast cast{"asin", {x}}) return asin(cast[0]);
   return unary_op(
       UnaryOp::Asin, x, float_compute(x), "AsinBackward0", Save::Input,
       [](const Tensor& g, const Tensor& s) { return div(g, sqrt(sub(num(1), mul(s, s)))); });
 }
 Tensor acos(const Tensor& x) {
+  if (autocast::OpCast cast{"acos", {x}}) return acos(cast[0]);
   return unary_op(
       UnaryOp::Acos, x, float_compute(x), "AcosBackward0", Save::Input,
       [](const Tensor& g, const Tensor& s) { return neg(div(g, sqrt(sub(num(1), mul(s, s))))); });
@@ -291,18 +302,22 @@ Tensor atan(const Tensor& x) {
                   [](const Tensor& g, const Tensor& s) { return div(g, add(mul(s, s), num(1))); });
 }
 Tensor sinh(const Tensor& x) {
+  if (autocast::OpCast cast{"sinh", {x}}) return sinh(cast[0]);
   return unary_op(UnaryOp::Sinh, x, float_compute(x), "SinhBackward0", Save::Input,
                   [](const Tensor& g, const Tensor& s) { return mul(g, cosh(s)); });
 }
 Tensor cosh(const Tensor& x) {
+  if (autocast::OpCast cast{"cosh", {x}}) return cosh(cast[0]);
   return unary_op(UnaryOp::Cosh, x, float_compute(x), "CoshBackward0", Save::Input,
                   [](const Tensor& g, const Tensor& s) { return mul(g, sinh(s)); });
 }
 Tensor log2(const Tensor& x) {
+  if (autocast::OpCast cast{"log2", {x}}) return log2(cast[0]);
   return unary_op(UnaryOp::Log2, x, float_compute(x), "Log2Backward0", Save::Input,
                   [](const Tensor& g, const Tensor& s) { return div(g, mul(s, num(M_LN2))); });
 }
 Tensor log10(const Tensor& x) {
+  if (autocast::OpCast cast{"log10", {x}}) return log10(cast[0]);
   return unary_op(UnaryOp::Log10, x, float_compute(x), "Log10Backward0", Save::Input,
                   [](const Tensor& g, const Tensor& s) { return div(g, mul(s, num(M_LN10))); });
 }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "deepseek/autograd/engine.h"
 #include "deepseek/autograd/grad_mode.h"
 #include "deepseek/ops/copy.h"
 
@@ -23,10 +24,12 @@ Optimizer::Optimizer(TensorList params, std::map<std::string, double> defaults)
 
 void Optimizer::add_param_group(ParamGroup group) {
   for (const Tensor& p : group.params) {
-    DS_CHECK(p.is_leaf(), ValueError, "optimizer can only optimize leaf Tensors (a parameter has a grad_fn)");
+    DS_CHECK(p.is_leaf(), ValueError,
+             "optimizer can only optimize leaf Tensors (a parameter has a grad_fn)");
     for (const ParamGroup& g : groups_) {
       for (const Tensor& q : g.params) {
-        DS_CHECK(!p.is_same(q), ValueError, "some parameters appear in more than one parameter group");
+        DS_CHECK(!p.is_same(q), ValueError,
+                 "some parameters appear in more than one parameter group");
       }
     }
   }
@@ -35,18 +38,7 @@ void Optimizer::add_param_group(ParamGroup group) {
 }
 
 void Optimizer::zero_grad(bool set_to_none) {
-  for (ParamGroup& g : groups_) {
-    for (const Tensor& p : g.params) {
-      Tensor grad = p.grad();
-      if (!grad.defined()) continue;
-      if (set_to_none) {
-        p.set_grad(Tensor());
-      } else {
-        autograd::NoGradGuard no_grad;
-        grad.zero_();
-      }
-    }
-  }
+  for (const ParamGroup& g : groups_) autograd::zero_grad(g.params, set_to_none);
 }
 
 TensorList Optimizer::with_grads(const ParamGroup& group) {
@@ -102,12 +94,14 @@ void Optimizer::load_state_dict(const OptimizerStateDict& d) {
   std::vector<Tensor> flat;
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
     const auto& jg = groups[gi];
-    DS_CHECK(jg.is_object() && jg.contains("params") && jg["params"].size() == groups_[gi].params.size(),
-             ValueError,
-             "loaded state dict contains a parameter group that doesn't match the size of "
-             "optimizer's group");
+    DS_CHECK(
+        jg.is_object() && jg.contains("params") && jg["params"].size() == groups_[gi].params.size(),
+        ValueError,
+        "loaded state dict contains a parameter group that doesn't match the size of "
+        "optimizer's group");
     for (auto it = jg.begin(); it != jg.end(); ++it) {
-      if (it.key() != "params" && it->is_number()) groups_[gi].options[it.key()] = it->get<double>();
+      if (it.key() != "params" && it->is_number())
+        groups_[gi].options[it.key()] = it->get<double>();
     }
     for (const Tensor& p : groups_[gi].params) flat.push_back(p);
   }
@@ -120,7 +114,8 @@ void Optimizer::load_state_dict(const OptimizerStateDict& d) {
              "load_state_dict: unexpected tensor '{}'", key);
     const int64_t index = std::stoll(key.substr(dot1 + 1, dot2 - dot1 - 1));
     DS_CHECK(index >= 0 && index < static_cast<int64_t>(flat.size()), ValueError,
-             "load_state_dict: state for parameter {} but the optimizer has {}", index, flat.size());
+             "load_state_dict: state for parameter {} but the optimizer has {}", index,
+             flat.size());
     const Tensor& p = flat[index];
     DS_CHECK(t.sizes() == p.sizes(), ValueError,
              "load_state_dict: state '{}' has shape {} but the parameter has shape {}", key,

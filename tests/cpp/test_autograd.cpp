@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "deepseek/deepseek.h"
+#include "tensor_testing.h"
 
 using namespace deepseek;
+using namespace tensor_testing;
 using autograd::AutogradContext;
 
 namespace {
@@ -16,12 +18,6 @@ Tensor leaf(std::vector<double> values) {
   Tensor t = tensor_from(values, TensorOptions(DType::Float64));
   t.requires_grad_(true);
   return t;
-}
-
-std::vector<double> values(const Tensor& t) {
-  Tensor c = t.detach().contiguous().to(DType::Float64);
-  const double* p = c.data_ptr<double>();
-  return std::vector<double>(p, p + c.numel());
 }
 
 void expect_values(const Tensor& t, const std::vector<double>& expected, double tol = 1e-12) {
@@ -141,6 +137,39 @@ TEST(Autograd, NoGradGuardStopsRecording) {
     EXPECT_TRUE((x * 2).requires_grad());
   }
   EXPECT_TRUE(autograd::GradMode::is_enabled());
+}
+
+TEST(Autograd, ZeroGradDropsOrZeroesAndDetachesGradients) {
+  Tensor x = leaf({1, 2});
+  Tensor unused = leaf({3});
+  // create_graph leaves x.grad = 3x^2 attached to a graph.
+  (x * x * x).sum().backward({}, false, /*create_graph=*/true);
+  ASSERT_TRUE(x.grad().requires_grad());
+  const Tensor grad = x.grad();
+  autograd::zero_grad({x, unused}, /*set_to_none=*/false);
+  EXPECT_TRUE(x.grad().is_same(grad));  // zeroed in place, not replaced
+  expect_values(x.grad(), {0, 0});
+  EXPECT_FALSE(x.grad().requires_grad());
+  EXPECT_EQ(x.grad().grad_fn(), nullptr);
+  EXPECT_FALSE(unused.grad().defined());
+  autograd::zero_grad({x});
+  EXPECT_FALSE(x.grad().defined());
+}
+
+TEST(Autograd, SetDataSwapsContentsButKeepsIdentity) {
+  Tensor p = leaf({1, 2, 3});
+  const uint32_t version = p.version();
+  const Tensor other = ones({2, 2}, TensorOptions(DType::Float32));
+  p.set_data(other);
+  EXPECT_EQ(p.sizes(), (Shape{2, 2}));
+  EXPECT_EQ(p.dtype(), DType::Float32);
+  EXPECT_EQ(p.data_ptr(), other.data_ptr());  // shares the storage, no copy
+  EXPECT_TRUE(p.requires_grad());
+  EXPECT_EQ(p.version(), version);
+  p.set_data(p);  // a no-op
+  EXPECT_EQ(p.sizes(), (Shape{2, 2}));
+  expect_error_with([&] { p.set_data(zeros({2}, TensorOptions(DType::Int64))); },
+                    "data set to a tensor that requires gradients must be floating point");
 }
 
 // ---- custom Function<T>

@@ -6,16 +6,12 @@
 #include <vector>
 
 #include "deepseek/deepseek.h"
+#include "tensor_testing.h"
 
 using namespace deepseek;
+using namespace tensor_testing;
 
 namespace {
-
-std::vector<double> values(const Tensor& t) {
-  Tensor d = t.to(DType::Float64).contiguous();
-  const double* p = d.data_ptr<double>();
-  return std::vector<double>(p, p + d.numel());
-}
 
 void expect_near_all(const Tensor& t, const std::vector<double>& expect, double rtol) {
   std::vector<double> got = values(t);

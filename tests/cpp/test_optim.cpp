@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <string>
 
 #include "deepseek/deepseek.h"
 #include "deepseek/optim/adagrad.h"
@@ -15,7 +17,9 @@ namespace {
 Tensor param(std::vector<double> v) {
   return tensor_from(v, TensorOptions(DType::Float64).set_requires_grad(true));
 }
-void set_grad(const Tensor& p, std::vector<double> g) { p.set_grad(tensor_from(g, DType::Float64)); }
+void set_grad(const Tensor& p, std::vector<double> g) {
+  p.set_grad(tensor_from(g, DType::Float64));
+}
 }  // namespace
 
 TEST(Optim, SgdMomentumMatchesHandComputation) {
@@ -95,6 +99,45 @@ TEST(Optim, StateDictRoundTripResumesExactly) {
   opt2.load_state_dict(saved);
   train(w2, opt2, 4, 8);
   EXPECT_TRUE(eq(w2, full).all().item<bool>());
+}
+
+// optim::save / optim::load: the state dict through a checkpoint file resumes the same way.
+TEST(Optim, SaveAndLoadThroughACheckpointFile) {
+  Tensor w = param({0.5, -0.3, 0.8});
+  optim::Adam opt({w}, {.lr = 0.05});
+  for (int i = 0; i < 3; ++i) {
+    w.square().sum().backward();
+    opt.step();
+    opt.zero_grad();
+  }
+  const std::string path =
+      (std::filesystem::path(::testing::TempDir()) / "deepseek_optim.safetensors").string();
+  optim::save(opt, path);
+  optim::Adam restored({w}, {.lr = 1.0});  // options come back from the file too
+  optim::load(restored, path);
+  std::filesystem::remove(path);
+  const optim::OptimizerStateDict want = opt.state_dict(), got = restored.state_dict();
+  EXPECT_EQ(got.metadata, want.metadata);
+  ASSERT_EQ(got.tensors.size(), want.tensors.size());
+  for (const auto& [name, t] : want.tensors) {
+    ASSERT_TRUE(got.tensors.count(name)) << name;
+    EXPECT_TRUE(eq(got.tensors.at(name), t).all().item<bool>()) << name;
+  }
+  EXPECT_DOUBLE_EQ(restored.param_groups()[0].option("lr"), 0.05);
+}
+
+TEST(Optim, StateDictFromValueRejectsOtherShapes) {
+  EXPECT_THROW(optim::state_dict_from_value(io::Value(3)), TypeError);
+  EXPECT_THROW(optim::state_dict_from_value(io::Value::dict({{"tensors", io::Value::dict({})}})),
+               TypeError);  // no "metadata"
+  const io::Value int_keys =
+      io::Value::dict({{"tensors", io::Value::dict({{int64_t{0}, io::Value(ones({1}))}})},
+                       {"metadata", io::Value::dict({})}});
+  EXPECT_THROW(optim::state_dict_from_value(int_keys), TypeError);
+  const io::Value text_for_tensor =
+      io::Value::dict({{"tensors", io::Value::dict({{"state.0.exp_avg", io::Value("x")}})},
+                       {"metadata", io::Value::dict({})}});
+  EXPECT_THROW(optim::state_dict_from_value(text_for_tensor), TypeError);
 }
 
 TEST(Optim, MisuseThrows) {

@@ -8,39 +8,18 @@
 #include <vector>
 
 #include "deepseek/deepseek.h"
+#include "tensor_testing.h"
 
 using namespace deepseek;
+using namespace tensor_testing;
 
 namespace {
-
-// Values of `t` in row-major order, as doubles.
-std::vector<double> values(const Tensor& t) {
-  Tensor c = t.to(DType::Float64).contiguous();
-  const double* p = c.data_ptr<double>();
-  return std::vector<double>(p, p + c.numel());
-}
-
-std::vector<int64_t> int_values(const Tensor& t) {
-  Tensor c = t.to(DType::Int64).contiguous();
-  const int64_t* p = c.data_ptr<int64_t>();
-  return std::vector<int64_t>(p, p + c.numel());
-}
 
 // A [2, 3, 4] float64 tensor with distinct values (i * 0.5 - 3).
 Tensor sample() {
   std::vector<double> v(24);
   for (int i = 0; i < 24; ++i) v[i] = i * 0.5 - 3;
   return tensor_from(v, {2, 3, 4});
-}
-
-template <typename Fn>
-void expect_error_with(Fn fn, const std::string& phrase) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected an error containing: " << phrase;
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(phrase), std::string::npos) << e.what();
-  }
 }
 
 }  // namespace

@@ -55,28 +55,9 @@ void train(TrainingRun& run, const Recipe& recipe, int from, int to) {
   }
 }
 
-io::Value optimizer_to_value(const optim::OptimizerStateDict& state) {
-  io::DictItems tensors, metadata;
-  for (const auto& [name, t] : state.tensors) tensors.emplace_back(name, t);
-  for (const auto& [name, text] : state.metadata) metadata.emplace_back(name, text);
-  return io::Value::dict({{"tensors", io::Value::dict(std::move(tensors))},
-                          {"metadata", io::Value::dict(std::move(metadata))}});
-}
-
-optim::OptimizerStateDict optimizer_from_value(const io::Value& value) {
-  optim::OptimizerStateDict state;
-  for (const auto& [key, t] : value["tensors"].dict_items()) {
-    state.tensors[std::get<std::string>(key)] = t.tensor();
-  }
-  for (const auto& [key, text] : value["metadata"].dict_items()) {
-    state.metadata[std::get<std::string>(key)] = text.str();
-  }
-  return state;
-}
-
 void save_checkpoint(const std::string& path, const TrainingRun& run) {
   save(io::Value::dict({{"model", nn::to_value(run.model->state_dict())},
-                        {"optimizer", optimizer_to_value(run.optimizer->state_dict())},
+                        {"optimizer", optim::to_value(run.optimizer->state_dict())},
                         {"rng_state", get_rng_state()}}),
        path);
 }
@@ -84,7 +65,7 @@ void save_checkpoint(const std::string& path, const TrainingRun& run) {
 void load_checkpoint(const std::string& path, TrainingRun& run, bool restore_random_state = true) {
   const io::Value checkpoint = load(path);
   run.model->load_state_dict(nn::state_dict_from_value(checkpoint["model"]));
-  run.optimizer->load_state_dict(optimizer_from_value(checkpoint["optimizer"]));
+  run.optimizer->load_state_dict(optim::state_dict_from_value(checkpoint["optimizer"]));
   if (restore_random_state) set_rng_state(checkpoint["rng_state"].tensor());
 }
 
@@ -167,8 +148,7 @@ Recipe cnn_recipe() {
                 nn::MaxPool2d(2), nn::Flatten(), nn::Dropout(0.3), nn::Linear(4 * 4 * 4, 3));
           },
           [](nn::Module& m) -> std::unique_ptr<optim::Optimizer> {
-            return std::make_unique<optim::AdamW>(m.parameters(),
-                                                  optim::AdamWOptions{.lr = 1e-2});
+            return std::make_unique<optim::AdamW>(m.parameters(), optim::AdamWOptions{.lr = 1e-2});
           },
           randn({4 * kBatch, 1, 8, 8}, {}, &data),
           randint(0, 3, {4 * kBatch}, DType::Int64, &data)};

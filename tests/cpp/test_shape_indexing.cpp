@@ -5,31 +5,17 @@
 #include <vector>
 
 #include "deepseek/deepseek.h"
+#include "tensor_testing.h"
 
 using namespace deepseek;
+using namespace tensor_testing;
 using TI = TensorIndex;
 
 namespace {
 
-std::vector<double> values(const Tensor& t) {
-  Tensor c = t.to(DType::Float64).contiguous();
-  const double* p = c.data_ptr<double>();
-  return std::vector<double>(p, p + c.numel());
-}
-
 // 0, 1, ..., numel-1 as float64 in `shape`.
 Tensor iota(const Shape& shape) {
   return arange(0, shape_numel(shape), 1, DType::Float64).reshape(shape);
-}
-
-template <typename Fn>
-void expect_error_with(Fn fn, const std::string& phrase) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected an error containing: " << phrase;
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(phrase), std::string::npos) << e.what();
-  }
 }
 
 }  // namespace

@@ -11,34 +11,10 @@
 #include <vector>
 
 #include "deepseek/deepseek.h"
+#include "tensor_testing.h"
 
 using namespace deepseek;
-
-namespace {
-
-std::vector<double> values(const Tensor& t) {
-  Tensor c = t.to(DType::Float64).contiguous();
-  const double* p = c.data_ptr<double>();
-  return std::vector<double>(p, p + c.numel());
-}
-
-std::vector<int64_t> int_values(const Tensor& t) {
-  Tensor c = t.to(DType::Int64).contiguous();
-  const int64_t* p = c.data_ptr<int64_t>();
-  return std::vector<int64_t>(p, p + c.numel());
-}
-
-template <typename Fn>
-void expect_error_with(Fn fn, const std::string& phrase) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected an error containing: " << phrase;
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(phrase), std::string::npos) << e.what();
-  }
-}
-
-}  // namespace
+using namespace tensor_testing;
 
 TEST(Sorting, SortIsStableWithNaNLast) {
   const double nan = std::numeric_limits<double>::quiet_NaN();

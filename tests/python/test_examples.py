@@ -44,9 +44,15 @@ def step_losses(output):
 
 
 def load_example_module(name):
+    """Imports examples/python/<name> with that folder on sys.path, as when it runs as a
+    script (the Fashion-MNIST examples import their shared fmnist.py from there)."""
     spec = importlib.util.spec_from_file_location(name[:-3], os.path.join(EXAMPLES, name))
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, EXAMPLES)
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(EXAMPLES)
     return module
 
 

@@ -33,6 +33,14 @@ AutogradMeta& ensure_meta(const Tensor& t);
 // demand). Invalid for tensors that do not require grad.
 Edge gradient_edge(const Tensor& t);
 
+// A new node's links to its inputs: the gradient edge of each input that requires grad (an
+// invalid edge for the others and for undefined inputs), and which inputs need a gradient.
+struct InputEdges {
+  std::vector<Edge> edges;
+  std::vector<bool> needs_grad;
+};
+InputEdges input_edges(const TensorList& inputs);
+
 int64_t next_hook_id();
 
 // Re-links a view whose base was written in place after the view's grad_fn was set, so its

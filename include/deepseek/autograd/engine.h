@@ -20,4 +20,8 @@ TensorList grad(const TensorList& outputs, const TensorList& inputs,
                 const TensorList& grad_outputs = {}, std::optional<bool> retain_graph = {},
                 bool create_graph = false, bool allow_unused = false);
 
+// What Module.zero_grad and Optimizer.zero_grad do to each parameter's .grad: drop it
+// (set_to_none), or detach it from any graph that made it and fill it with zeros.
+void zero_grad(const TensorList& params, bool set_to_none = true);
+
 }  // namespace deepseek::autograd

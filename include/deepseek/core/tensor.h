@@ -36,9 +36,18 @@ struct TensorOptions {
   TensorOptions() = default;
   TensorOptions(DType d) : dtype(d) {}    // NOLINT: `zeros({2}, DType::Int64)` reads well
   TensorOptions(Device d) : device(d) {}  // NOLINT
-  TensorOptions& set_dtype(DType d) { dtype = d; return *this; }
-  TensorOptions& set_device(Device d) { device = d; return *this; }
-  TensorOptions& set_requires_grad(bool r) { requires_grad = r; return *this; }
+  TensorOptions& set_dtype(DType d) {
+    dtype = d;
+    return *this;
+  }
+  TensorOptions& set_device(Device d) {
+    device = d;
+    return *this;
+  }
+  TensorOptions& set_requires_grad(bool r) {
+    requires_grad = r;
+    return *this;
+  }
   DType dtype_or(DType fallback) const { return dtype.value_or(fallback); }
 };
 
@@ -104,6 +113,10 @@ class Tensor {
   // Shares storage and version counter, but leaves the graph.
   Tensor detach() const;
   const Tensor& detach_() const;
+  // PyTorch's `t.data = src`: this tensor takes src's storage, geometry and dtype and keeps
+  // its identity, autograd flags and version counter (how Module.to converts parameters in
+  // place, so that references held elsewhere, e.g. by optimizers, stay valid).
+  void set_data(const Tensor& src) const;
   void retain_grad() const;
   bool retains_grad() const;
   // Hooks see the gradient before it is used; returning a defined tensor replaces it.
@@ -114,7 +127,7 @@ class Tensor {
   using PostAccumulateHook = std::function<void(const Tensor&)>;
   int64_t register_post_accumulate_grad_hook(PostAccumulateHook hook) const;
 
-  // ---- ops as methods (src/ops/tensor_methods.cpp) ----
+  // ---- ops as methods (each defined in its op family's file, src/ops/<family>.cpp) ----
   // conversions
   Tensor to(DType dtype, bool copy = false) const;
   Tensor to(Device device, bool copy = false) const;
@@ -241,7 +254,8 @@ class Tensor {
 
  private:
   const TensorImpl& checked_impl() const {
-    DS_CHECK(impl_ != nullptr, RuntimeError, "Tensor: the tensor is undefined (default-constructed)");
+    DS_CHECK(impl_ != nullptr, RuntimeError,
+             "Tensor: the tensor is undefined (default-constructed)");
     return *impl_;
   }
   std::shared_ptr<TensorImpl> impl_;
@@ -259,7 +273,8 @@ Tensor make_view(const Tensor& base, Shape sizes, Strides strides, int64_t offse
 // freshly allocated result before returning it.
 Tensor make_alias(const Tensor& fresh, Shape sizes, Strides strides, int64_t offset);
 
-// Arithmetic operators (src/ops/tensor_methods.cpp), scalars on either side.
+// Arithmetic operators (src/ops/binary.cpp; unary minus in src/ops/unary.cpp), scalars on
+// either side.
 Tensor operator-(const Tensor& a);
 Tensor operator+(const Tensor& a, const Tensor& b);
 Tensor operator-(const Tensor& a, const Tensor& b);

@@ -25,3 +25,4 @@
 #include "deepseek/nn/serialize.h"
 #include "deepseek/nn/transformer_encoder.h"
 #include "deepseek/nn/transformer_encoder_layer.h"
+#include "deepseek/nn/utils.h"

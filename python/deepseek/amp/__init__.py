@@ -1,5 +1,5 @@
-"""deepseek.amp: loss scaling (GradScaler, fully implemented) and autocast (only its
-disabled form: deepseek has no automatic mixed precision yet, see autocast_mode)."""
+"""deepseek.amp: automatic mixed precision (autocast, see autocast_mode) and loss scaling
+(GradScaler)."""
 from deepseek.amp.autocast_mode import (  # noqa: F401
     autocast, custom_bwd, custom_fwd, is_autocast_available,
 )

@@ -21,6 +21,7 @@ import functools
 
 from deepseek import _C
 from deepseek._C import Tensor
+from deepseek.autograd.grad_mode import no_grad
 
 
 class FunctionCtx:
@@ -55,15 +56,6 @@ class FunctionCtx:
         self.materialize_grads = bool(value)
 
 
-class _NoGrad:
-    def __enter__(self):
-        self._prev = _C.is_grad_enabled()
-        _C._set_grad_enabled(False)
-
-    def __exit__(self, *exc):
-        _C._set_grad_enabled(self._prev)
-
-
 def _check_dirty(name, output, inputs):
     if not any(output is a for a in inputs):
         raise RuntimeError(f"{name}: some tensors marked as dirty were not returned as outputs "
@@ -96,7 +88,7 @@ class Function:
         is_tensor = [isinstance(a, Tensor) for a in args]
         ctx.needs_input_grad = tuple(t and a.requires_grad for t, a in zip(is_tensor, args))
         executable = _C.is_grad_enabled() and any(ctx.needs_input_grad)
-        with _NoGrad():
+        with no_grad():
             result = cls.forward(ctx, *args, **kwargs)
         single = not isinstance(result, tuple)
         outputs = (result,) if single else result
@@ -112,7 +104,7 @@ class Function:
                 _check_dirty(name, o, args)
                 linked.append(o)  # modified in place: its history now goes through this node
             elif any(o is a for a in args):
-                with _NoGrad():
+                with no_grad():
                     linked.append(o.view_as(o))  # a fresh alias, so the input keeps its graph
             else:
                 linked.append(o)
@@ -182,7 +174,7 @@ def once_differentiable(backward):
 
     @functools.wraps(backward)
     def wrapper(ctx, *grads):
-        with _NoGrad():
+        with no_grad():
             result = backward(ctx, *grads)
         if not _C.is_grad_enabled():
             return result

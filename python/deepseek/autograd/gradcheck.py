@@ -10,6 +10,7 @@ import numpy as np
 
 from deepseek import _C
 from deepseek._C import Tensor
+from deepseek.autograd.grad_mode import no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -39,17 +40,8 @@ def _evaluate(fn, inputs):
     return [_to_numpy(o) for o in outputs if isinstance(o, Tensor)]
 
 
-class _NoGrad:
-    def __enter__(self):
-        self._prev = _C.is_grad_enabled()
-        _C._set_grad_enabled(False)
-
-    def __exit__(self, *exc):
-        _C._set_grad_enabled(self._prev)
-
-
 def _write(alias, index, value):
-    with _NoGrad():
+    with no_grad():
         alias[index] = value
 
 

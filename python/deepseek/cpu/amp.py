@@ -8,7 +8,7 @@ __all__ = ["autocast", "GradScaler"]
 
 class autocast(_autocast_mode.autocast):
     """torch.cpu.amp.autocast(enabled=True, dtype=bfloat16, cache_enabled=True): see
-    deepseek.amp.autocast (only enabled=False works)."""
+    deepseek.amp.autocast."""
 
     def __init__(self, enabled=True, dtype=_C.bfloat16, cache_enabled=True):
         super().__init__("cpu", dtype=dtype, enabled=enabled, cache_enabled=cache_enabled)

@@ -9,7 +9,7 @@ __all__ = ["autocast", "GradScaler", "custom_fwd", "custom_bwd"]
 
 class autocast(_autocast_mode.autocast):
     """torch.cuda.amp.autocast(enabled=True, dtype=float16, cache_enabled=True): see
-    deepseek.amp.autocast (only enabled=False, or no CUDA, works)."""
+    deepseek.amp.autocast (without CUDA it warns and disables itself, as torch's does)."""
 
     def __init__(self, enabled=True, dtype=_C.float16, cache_enabled=True):
         super().__init__("cuda", dtype=dtype, enabled=enabled, cache_enabled=cache_enabled)

@@ -5,11 +5,12 @@ written in deepseek tensor ops (a few kernel launches per parameter): same resul
 on many small tensors.
 """
 from deepseek._factories import zeros_like
-from deepseek.autograd.grad_mode import no_grad
-from deepseek.optim.optimizer import Optimizer, _bump_step, _params_with_grad
+from deepseek.optim.optimizer import (
+    _TensorOpOptimizer, _bump_step, _check_hyperparameters, _params_with_grad,
+)
 
 
-class Adadelta(Optimizer):
+class Adadelta(_TensorOpOptimizer):
     """Per parameter, with g the gradient (+ weight_decay * p, negated if maximize):
         square_avg = rho * square_avg + (1 - rho) * g^2
         delta      = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g
@@ -19,39 +20,23 @@ class Adadelta(Optimizer):
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
                  capturable=False, maximize=False, differentiable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        _check_hyperparameters(lr=lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if differentiable:
-            raise NotImplementedError("Adadelta: differentiable=True is not supported")
+        _check_hyperparameters(eps=eps, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
                                       foreach=foreach, capturable=capturable,
                                       maximize=maximize, differentiable=differentiable))
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                self._update_group(group)
-        return loss
-
     def _update_group(self, group):
-        lr, rho, eps, wd = group["lr"], group["rho"], group["eps"], group["weight_decay"]
+        lr, rho, eps = group["lr"], group["rho"], group["eps"]
         for p, grad in zip(*_params_with_grad(group)):
             st = self.state[p]
             if "square_avg" not in st:
                 st["square_avg"] = zeros_like(p)
                 st["acc_delta"] = zeros_like(p)
             _bump_step(st)
-            if group["maximize"]:
-                grad = -grad
-            if wd != 0:
-                grad = grad.add(p, alpha=wd)
+            grad = self._effective_grad(group, p, grad)
             square_avg, acc_delta = st["square_avg"], st["acc_delta"]
             square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
             delta = (acc_delta + eps).sqrt_().div_((square_avg + eps).sqrt_()).mul_(grad)

@@ -6,12 +6,12 @@ follows the corrected formula.
 """
 from deepseek._factories import tensor, zeros_like
 from deepseek._C import float64
-from deepseek.autograd.grad_mode import no_grad
-from deepseek.optim.adamax import _check_betas
-from deepseek.optim.optimizer import Optimizer, _bump_step, _params_with_grad
+from deepseek.optim.optimizer import (
+    _TensorOpOptimizer, _bump_step, _check_hyperparameters, _params_with_grad,
+)
 
 
-class NAdam(Optimizer):
+class NAdam(_TensorOpOptimizer):
     """Per parameter at step t, with g the gradient (negated if maximize; + weight_decay * p,
     or p *= 1 - lr * weight_decay with decoupled_weight_decay):
         mu_t       = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))
@@ -27,32 +27,16 @@ class NAdam(Optimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
                  maximize=False, capturable=False, differentiable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        _check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
-        if differentiable:
-            raise NotImplementedError("NAdam: differentiable=True is not supported")
+        _check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay,
+                               momentum_decay=momentum_decay)
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       momentum_decay=momentum_decay,
                                       decoupled_weight_decay=decoupled_weight_decay,
                                       foreach=foreach, maximize=maximize,
                                       capturable=capturable, differentiable=differentiable))
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                self._update_group(group)
-        return loss
-
     def _update_group(self, group):
-        lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
+        lr, eps = group["lr"], group["eps"]
         beta1, beta2 = group["betas"]
         momentum_decay = group["momentum_decay"]
         for p, grad in zip(*_params_with_grad(group)):
@@ -62,13 +46,7 @@ class NAdam(Optimizer):
                 st["exp_avg"] = zeros_like(p)
                 st["exp_avg_sq"] = zeros_like(p)
             step = _bump_step(st)
-            if group["maximize"]:
-                grad = -grad
-            if wd != 0:
-                if group["decoupled_weight_decay"]:
-                    p.mul_(1 - lr * wd)
-                else:
-                    grad = grad.add(p, alpha=wd)
+            grad = self._effective_grad(group, p, grad)
             mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
             mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
             st["mu_product"].mul_(mu)

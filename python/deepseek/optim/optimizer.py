@@ -10,6 +10,7 @@ from itertools import chain
 
 from deepseek import _C
 from deepseek._C import Tensor
+from deepseek.autograd.grad_mode import no_grad
 
 
 class _RequiredParameter:
@@ -18,6 +19,23 @@ class _RequiredParameter:
 
 
 required = _RequiredParameter()
+
+
+# How PyTorch's messages name each hyperparameter ("Invalid learning rate: -1").
+_HYPERPARAMETER_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def _check_hyperparameters(**values):
+    """Raises PyTorch's ValueError for the first invalid value, in the order given: betas
+    must lie in [0, 1), every other value must be >= 0 (an lr still `required` is skipped)."""
+    for name, value in values.items():
+        if name == "betas":
+            for i, beta in enumerate(value):
+                if not 0.0 <= beta < 1.0:
+                    raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        elif value is not required and not 0.0 <= value:
+            label = _HYPERPARAMETER_NAMES.get(name, f"{name} value")
+            raise ValueError(f"Invalid {label}: {value}")
 
 
 class Optimizer:
@@ -65,18 +83,7 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     def zero_grad(self, set_to_none=True):
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    g = p.grad
-                    if g.grad_fn is not None:
-                        g = g.detach()
-                        p.grad = g
-                    g.zero_()
+        _C._zero_grad([p for group in self.param_groups for p in group["params"]], set_to_none)
 
     def step(self, closure=None):
         raise NotImplementedError(f"{type(self).__name__} does not implement step()")
@@ -148,7 +155,7 @@ class Optimizer:
 def deepcopy_groups(state_dict):
     """Copies the plain parts of a state dict; tensors are shared, not copied."""
     return {"state": dict(state_dict["state"]),
-            "param_groups": [deepcopy({k: v for k, v in g.items()}) for g in state_dict["param_groups"]]}
+            "param_groups": [deepcopy(dict(g)) for g in state_dict["param_groups"]]}
 
 
 def _cast_state(param, key, value):
@@ -177,3 +184,40 @@ def _bump_step(state):
         state["step"] = tensor(0.0)
     state["step"] += 1
     return float(state["step"].item())
+
+
+class _TensorOpOptimizer(Optimizer):
+    """Base of the optimizers whose step is written in deepseek tensor ops rather than a
+    fused kernel (Adadelta, Adamax, NAdam, RAdam): step() runs the subclass's
+    _update_group(group) on every group without recording a graph. Such a step cannot be
+    differentiated through, so differentiable=True raises."""
+
+    def __init__(self, params, defaults):
+        if defaults.get("differentiable"):
+            raise NotImplementedError(
+                f"{type(self).__name__}: differentiable=True is not supported")
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        with no_grad():
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
+    def _update_group(self, group):
+        raise NotImplementedError
+
+    @staticmethod
+    def _effective_grad(group, p, grad):
+        """The gradient an update starts from: negated if maximize, plus weight_decay * p
+        (L2); with decoupled_weight_decay, p itself shrinks by lr * weight_decay instead."""
+        if group["maximize"]:
+            grad = -grad
+        wd = group["weight_decay"]
+        if wd != 0:
+            if group.get("decoupled_weight_decay", False):
+                p.mul_(1 - group["lr"] * wd)
+            else:
+                grad = grad.add(p, alpha=wd)
+        return grad

@@ -6,12 +6,12 @@ Written in deepseek tensor ops, not a fused kernel (see adadelta.py).
 import math
 
 from deepseek._factories import zeros_like
-from deepseek.autograd.grad_mode import no_grad
-from deepseek.optim.adamax import _check_betas
-from deepseek.optim.optimizer import Optimizer, _bump_step, _params_with_grad
+from deepseek.optim.optimizer import (
+    _TensorOpOptimizer, _bump_step, _check_hyperparameters, _params_with_grad,
+)
 
 
-class RAdam(Optimizer):
+class RAdam(_TensorOpOptimizer):
     """Per parameter at step t, with g the gradient (negated if maximize; + weight_decay * p,
     or p *= 1 - lr * weight_decay with decoupled_weight_decay):
         exp_avg    = beta1 * exp_avg + (1 - beta1) * g
@@ -29,29 +29,14 @@ class RAdam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False,
                  capturable=False, differentiable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        _check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if differentiable:
-            raise NotImplementedError("RAdam: differentiable=True is not supported")
+        _check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       decoupled_weight_decay=decoupled_weight_decay,
                                       foreach=foreach, maximize=maximize,
                                       capturable=capturable, differentiable=differentiable))
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        with no_grad():
-            for group in self.param_groups:
-                self._update_group(group)
-        return loss
-
     def _update_group(self, group):
-        lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
+        lr, eps = group["lr"], group["eps"]
         beta1, beta2 = group["betas"]
         rho_inf = 2 / (1 - beta2) - 1
         for p, grad in zip(*_params_with_grad(group)):
@@ -60,13 +45,7 @@ class RAdam(Optimizer):
                 st["exp_avg"] = zeros_like(p)
                 st["exp_avg_sq"] = zeros_like(p)
             step = _bump_step(st)
-            if group["maximize"]:
-                grad = -grad
-            if wd != 0:
-                if group["decoupled_weight_decay"]:
-                    p.mul_(1 - lr * wd)
-                else:
-                    grad = grad.add(p, alpha=wd)
+            grad = self._effective_grad(group, p, grad)
             exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
             exp_avg.lerp_(grad, 1 - beta1)
             exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)

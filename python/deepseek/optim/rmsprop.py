@@ -1,6 +1,8 @@
 from deepseek import _C
 from deepseek._factories import zeros_like
-from deepseek.optim.optimizer import Optimizer, _params_with_grad, _bump_step
+from deepseek.optim.optimizer import (
+    Optimizer, _bump_step, _check_hyperparameters, _params_with_grad,
+)
 
 
 class RMSprop(Optimizer):
@@ -8,16 +10,8 @@ class RMSprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, foreach=None, maximize=False, differentiable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        _check_hyperparameters(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay,
+                               alpha=alpha)
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                                       momentum=momentum, centered=centered, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable))

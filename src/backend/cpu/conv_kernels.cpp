@@ -148,7 +148,8 @@ void onednn_forward(const ConvParams& p, const Tensor& x, const Tensor& w, const
   const auto dt = onednn::to_dnnl(x.dtype());
   const ConvShape s = conv_shape(p, x.sizes(), w.sizes(), y.sizes(), x.dtype());
   onednn::ThreadScope threads(onednn::threads_for(conv_flops(s)));
-  const std::string key = fmt::format("t{}|", threads.threads()) + s.key + (b.defined() ? "|fb" : "|f");
+  const std::string key =
+      fmt::format("t{}|", threads.threads()) + s.key + (b.defined() ? "|fb" : "|f");
   ForwardEntry e = cache.get(key, [&] {
     auto pd = forward_pd(s, dt, b.defined());
     DS_LOG(Debug, "oneDNN conv forward {} -> {}", key, pd.impl_info_str());
@@ -198,7 +199,8 @@ void onednn_backward_weight(const ConvParams& p, const Tensor& gy, const Tensor&
   const auto dt = onednn::to_dnnl(gy.dtype());
   const ConvShape s = conv_shape(p, x.sizes(), gw.sizes(), gy.sizes(), gy.dtype());
   onednn::ThreadScope threads(onednn::threads_for(conv_flops(s)));
-  const std::string key = fmt::format("t{}|", threads.threads()) + s.key + (gb.defined() ? "|bwb" : "|bw");
+  const std::string key =
+      fmt::format("t{}|", threads.threads()) + s.key + (gb.defined() ? "|bwb" : "|bw");
   BackwardWeightsEntry e = cache.get(key, [&] {
     auto hint = forward_pd(s, dt, gb.defined());
     using dnnl::convolution_backward_weights;
@@ -252,32 +254,42 @@ struct Geometry {
         pw(p.padding_before[1]),
         dh(p.dilation[0]),
         dw(p.dilation[1]) {}
+  // Multiply-adds of one pass (forward or either gradient), to decide on threading.
+  int64_t macs() const { return N * O * OH * OW * Cg * KH * KW; }
 };
+
+// Calls visit(x_index, w_index) for every kernel tap of output (n, o, oh, ow) that lands
+// inside the input (taps in the padding contribute nothing): the one map between outputs
+// and inputs that the forward pass reads through and the input gradient scatters back.
+template <typename Visit>
+inline void for_each_tap(const Geometry& g, int64_t n, int64_t o, int64_t oh, int64_t ow,
+                         Visit&& visit) {
+  const int64_t c0 = (o / g.Og) * g.Cg;
+  for (int64_t c = 0; c < g.Cg; ++c) {
+    const int64_t x_plane = (n * g.C + c0 + c) * g.H * g.W;
+    const int64_t w_plane = (o * g.Cg + c) * g.KH * g.KW;
+    for (int64_t kh = 0; kh < g.KH; ++kh) {
+      const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
+      if (ih < 0 || ih >= g.H) continue;
+      for (int64_t kw = 0; kw < g.KW; ++kw) {
+        const int64_t iw = ow * g.sw - g.pw + kw * g.dw;
+        if (iw < 0 || iw >= g.W) continue;
+        visit(x_plane + ih * g.W + iw, w_plane + kh * g.KW + kw);
+      }
+    }
+  }
+}
 
 // y[n, o, oh, ow] = b[o] + sum over (c, kh, kw) of x * w; threads own (n, o) planes.
 template <typename T>
 void direct_forward(const Geometry& g, const T* x, const T* w, const T* b, T* y) {
-#pragma omp parallel for collapse(2) if (g.N * g.O * g.OH * g.OW * g.Cg * g.KH * g.KW > \
-                                         kSerialMacs)
+#pragma omp parallel for collapse(2) if (g.macs() > kSerialMacs)
   for (int64_t n = 0; n < g.N; ++n) {
     for (int64_t o = 0; o < g.O; ++o) {
-      const int64_t c0 = (o / g.Og) * g.Cg;
       for (int64_t oh = 0; oh < g.OH; ++oh) {
         for (int64_t ow = 0; ow < g.OW; ++ow) {
           T acc = b ? b[o] : T(0);
-          for (int64_t c = 0; c < g.Cg; ++c) {
-            const T* xp = x + ((n * g.C + c0 + c) * g.H) * g.W;
-            const T* wp = w + ((o * g.Cg + c) * g.KH) * g.KW;
-            for (int64_t kh = 0; kh < g.KH; ++kh) {
-              const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
-              if (ih < 0 || ih >= g.H) continue;
-              for (int64_t kw = 0; kw < g.KW; ++kw) {
-                const int64_t iw = ow * g.sw - g.pw + kw * g.dw;
-                if (iw < 0 || iw >= g.W) continue;
-                acc += xp[ih * g.W + iw] * wp[kh * g.KW + kw];
-              }
-            }
-          }
+          for_each_tap(g, n, o, oh, ow, [&](int64_t xi, int64_t wi) { acc += x[xi] * w[wi]; });
           y[((n * g.O + o) * g.OH + oh) * g.OW + ow] = acc;
         }
       }
@@ -290,26 +302,13 @@ void direct_forward(const Geometry& g, const T* x, const T* w, const T* b, T* y)
 template <typename T>
 void direct_backward_input(const Geometry& g, const T* gy, const T* w, T* gx) {
   std::fill(gx, gx + g.N * g.C * g.H * g.W, T(0));
-#pragma omp parallel for if (g.N * g.O * g.OH * g.OW * g.Cg * g.KH * g.KW > kSerialMacs)
+#pragma omp parallel for if (g.macs() > kSerialMacs)
   for (int64_t n = 0; n < g.N; ++n) {
     for (int64_t o = 0; o < g.O; ++o) {
-      const int64_t c0 = (o / g.Og) * g.Cg;
       for (int64_t oh = 0; oh < g.OH; ++oh) {
         for (int64_t ow = 0; ow < g.OW; ++ow) {
           const T go = gy[((n * g.O + o) * g.OH + oh) * g.OW + ow];
-          for (int64_t c = 0; c < g.Cg; ++c) {
-            T* xp = gx + ((n * g.C + c0 + c) * g.H) * g.W;
-            const T* wp = w + ((o * g.Cg + c) * g.KH) * g.KW;
-            for (int64_t kh = 0; kh < g.KH; ++kh) {
-              const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
-              if (ih < 0 || ih >= g.H) continue;
-              for (int64_t kw = 0; kw < g.KW; ++kw) {
-                const int64_t iw = ow * g.sw - g.pw + kw * g.dw;
-                if (iw < 0 || iw >= g.W) continue;
-                xp[ih * g.W + iw] += go * wp[kh * g.KW + kw];
-              }
-            }
-          }
+          for_each_tap(g, n, o, oh, ow, [&](int64_t xi, int64_t wi) { gx[xi] += go * w[wi]; });
         }
       }
     }
@@ -319,7 +318,7 @@ void direct_backward_input(const Geometry& g, const T* gy, const T* w, T* gx) {
 // gw[o, c, kh, kw] = sum over (n, oh, ow) of gy * x; threads own output channels.
 template <typename T>
 void direct_backward_weight(const Geometry& g, const T* gy, const T* x, T* gw, T* gb) {
-#pragma omp parallel for if (g.N * g.O * g.OH * g.OW * g.Cg * g.KH * g.KW > kSerialMacs)
+#pragma omp parallel for if (g.macs() > kSerialMacs)
   for (int64_t o = 0; o < g.O; ++o) {
     const int64_t c0 = (o / g.Og) * g.Cg;
     if (gb) {

@@ -43,6 +43,14 @@ void for_each_chunk(const TensorList& params, const char* name, Body body) {
   });
 }
 
+// The gradient every update rule starts from: negated to maximize, plus L2 weight decay
+// (wd * p; pass wd = 0 where the decay is decoupled or absent).
+template <typename C>
+inline C effective_grad(C g, C p, bool maximize, C wd) {
+  if (maximize) g = -g;
+  return wd != C(0) ? g + wd * p : g;
+}
+
 }  // namespace
 
 void CpuBackend::sgd_update(const SgdHyper& h, const TensorList& params, const TensorList& grads,
@@ -56,10 +64,8 @@ void CpuBackend::sgd_update(const SgdHyper& h, const TensorList& params, const T
     const bool init = h.momentum != 0 && init_buffer[ch.tensor];
     const C lr = C(h.lr), wd = C(h.weight_decay), mom = C(h.momentum), damp = C(1 - h.dampening);
     for (int64_t j = ch.begin; j < ch.end; ++j) {
-      C gj = static_cast<C>(g[j]);
-      if (h.maximize) gj = -gj;
       const C pj = static_cast<C>(p[j]);
-      if (h.weight_decay != 0) gj += wd * pj;
+      C gj = effective_grad(static_cast<C>(g[j]), pj, h.maximize, wd);
       if (buf) {
         const C b = init ? gj : mom * static_cast<C>(buf[j]) + damp * gj;
         buf[j] = static_cast<T>(b);
@@ -85,17 +91,13 @@ void CpuBackend::adam_update(const AdamHyper& h, const TensorList& params, const
     const double bc1 = 1 - std::pow(h.beta1, steps[i]);
     const double bc2 = 1 - std::pow(h.beta2, steps[i]);
     const C step_size = C(h.lr / bc1), bc2_sqrt = C(std::sqrt(bc2));
-    const C b2 = C(h.beta2), one_minus_b1 = C(1 - h.beta1),
-            one_minus_b2 = C(1 - h.beta2), eps = C(h.eps), wd = C(h.weight_decay),
+    const C b2 = C(h.beta2), one_minus_b1 = C(1 - h.beta1), one_minus_b2 = C(1 - h.beta2),
+            eps = C(h.eps), coupled_wd = C(h.decoupled ? 0.0 : h.weight_decay),
             decay = C(1 - h.lr * h.weight_decay);
     for (int64_t j = ch.begin; j < ch.end; ++j) {
-      C gj = static_cast<C>(g[j]);
-      if (h.maximize) gj = -gj;
       C pj = static_cast<C>(p[j]);
-      if (h.weight_decay != 0) {
-        if (h.decoupled) pj *= decay;
-        else gj += wd * pj;
-      }
+      const C gj = effective_grad(static_cast<C>(g[j]), pj, h.maximize, coupled_wd);
+      if (h.decoupled && h.weight_decay != 0) pj *= decay;
       const C mj = static_cast<C>(m[j]) + one_minus_b1 * (gj - static_cast<C>(m[j]));
       const C vj = b2 * static_cast<C>(v[j]) + one_minus_b2 * gj * gj;
       m[j] = static_cast<T>(mj);
@@ -126,10 +128,8 @@ void CpuBackend::rmsprop_update(const RmspropHyper& h, const TensorList& params,
     const C alpha = C(h.alpha), one_minus_alpha = C(1 - h.alpha), eps = C(h.eps),
             wd = C(h.weight_decay), lr = C(h.lr), mom = C(h.momentum);
     for (int64_t j = ch.begin; j < ch.end; ++j) {
-      C gj = static_cast<C>(g[j]);
-      if (h.maximize) gj = -gj;
       const C pj = static_cast<C>(p[j]);
-      if (h.weight_decay != 0) gj += wd * pj;
+      const C gj = effective_grad(static_cast<C>(g[j]), pj, h.maximize, wd);
       const C s = alpha * static_cast<C>(sq[j]) + one_minus_alpha * gj * gj;
       sq[j] = static_cast<T>(s);
       C avg;
@@ -164,10 +164,8 @@ void CpuBackend::adagrad_update(const AdagradHyper& h, const TensorList& params,
     const C clr = C(h.lr / (1 + (steps[i] - 1) * h.lr_decay));
     const C eps = C(h.eps), wd = C(h.weight_decay);
     for (int64_t j = ch.begin; j < ch.end; ++j) {
-      C gj = static_cast<C>(g[j]);
-      if (h.maximize) gj = -gj;
       const C pj = static_cast<C>(p[j]);
-      if (h.weight_decay != 0) gj += wd * pj;
+      const C gj = effective_grad(static_cast<C>(g[j]), pj, h.maximize, wd);
       const C s = static_cast<C>(sum[j]) + gj * gj;
       sum[j] = static_cast<T>(s);
       p[j] = static_cast<T>(pj - clr * gj / (std::sqrt(s) + eps));

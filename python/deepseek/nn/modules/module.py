@@ -11,6 +11,7 @@ from collections import OrderedDict
 
 from deepseek import _C
 from deepseek._C import Tensor
+from deepseek._tensor import _parse_to
 from deepseek.autograd.grad_mode import no_grad
 from deepseek.nn.modules._state_dict import StateDictMixin
 from deepseek.nn.parameter import Parameter
@@ -53,32 +54,6 @@ def _check_member_name(kind, name, module, registry, dotted_message):
         raise KeyError(f'{kind} name can\'t be empty string ""')
     if hasattr(module, name) and name not in registry:
         raise KeyError(f"attribute '{name}' already exists")
-
-
-def _parse_to(args, kwargs):
-    """Module.to(device), to(dtype), to(device, dtype), to(tensor) -> (device, dtype)."""
-    device = kwargs.pop("device", None)
-    dtype = kwargs.pop("dtype", None)
-    kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
-    if kwargs:
-        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-    for arg in args:
-        if isinstance(arg, _C.dtype):
-            dtype = arg
-        elif isinstance(arg, Tensor):
-            device, dtype = arg.device, arg.dtype
-        elif isinstance(arg, (str, _C.device)):
-            device = arg
-        elif isinstance(arg, int) and not isinstance(arg, bool):
-            device = _C.device("cuda", arg)
-        elif isinstance(arg, bool):
-            pass  # non_blocking given positionally
-        else:
-            raise TypeError(f"to() received an invalid argument of type {type(arg).__name__}")
-    if isinstance(device, str):
-        device = _C.device(device)
-    return device, dtype
 
 
 class Module(StateDictMixin):
@@ -166,21 +141,24 @@ class Module(StateDictMixin):
                 raise AttributeError(f"`{item}` is not an nn.Module")
         return module
 
-    def get_parameter(self, target):
+    def _owner_of(self, target):
+        """(the submodule that holds `target`, the attribute's name), for get_parameter and
+        get_buffer; AttributeError when there is no such attribute."""
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
         if not hasattr(module, name):
             raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        return module, name
+
+    def get_parameter(self, target):
+        module, name = self._owner_of(target)
         param = getattr(module, name)
         if not isinstance(param, Parameter):
             raise AttributeError(f"`{name}` is not an nn.Parameter")
         return param
 
     def get_buffer(self, target):
-        module_path, _, name = target.rpartition(".")
-        module = self.get_submodule(module_path)
-        if not hasattr(module, name):
-            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        module, name = self._owner_of(target)
         if name not in module._buffers:
             raise AttributeError(f"`{name}` is not a buffer")
         return getattr(module, name)
@@ -337,18 +315,7 @@ class Module(StateDictMixin):
 
     def zero_grad(self, set_to_none=True):
         """Resets parameter gradients: to None by default (modern PyTorch), else to zeros."""
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-                continue
-            grad = p.grad
-            if grad.grad_fn is not None:
-                grad.detach_()
-            else:
-                grad.requires_grad_(False)
-            grad.zero_()
+        _C._zero_grad(list(self.parameters()), set_to_none)
 
     def apply(self, fn):
         for module in self.children():
@@ -374,7 +341,9 @@ class Module(StateDictMixin):
         return self
 
     def to(self, *args, **kwargs):
-        device, dtype = _parse_to(args, dict(kwargs))
+        device, dtype, copy = _parse_to(args, dict(kwargs))
+        if copy:
+            raise TypeError(".to() does not accept copy argument")
         if dtype is not None and not dtype.is_floating_point:
             raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
                             f"got desired dtype={dtype}")

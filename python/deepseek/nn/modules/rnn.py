@@ -63,6 +63,19 @@ def _check_dtype(name, input, weight):
                            f"{input.dtype}")
 
 
+def _weight_suffix(layer, direction):
+    """"_l0", "_l0_reverse": how PyTorch names a layer's and direction's weights."""
+    return f"_l{layer}" + ("_reverse" if direction == 1 else "")
+
+
+def _init_uniform_by_hidden_size(module):
+    """PyTorch's default for recurrent layers and cells: every weight and bias drawn from
+    U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+    stdv = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
+    for weight in module.parameters():
+        init.uniform_(weight, -stdv, stdv)
+
+
 # ----------------------------------------------------------------------------- full layers
 
 class RNNBase(Module):
@@ -111,7 +124,7 @@ class RNNBase(Module):
         for layer in range(num_layers):
             layer_input = input_size if layer == 0 else real_hidden * num_directions
             for direction in range(num_directions):
-                suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
+                suffix = _weight_suffix(layer, direction)
                 shapes = [("weight_ih", [gate_size, layer_input]),
                           ("weight_hh", [gate_size, real_hidden])]
                 if bias:
@@ -128,9 +141,7 @@ class RNNBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -stdv, stdv)
+        _init_uniform_by_hidden_size(self)
 
     def flatten_parameters(self):
         """PyTorch packs weights for cuDNN here; deepseek keeps them separate (a no-op)."""
@@ -145,7 +156,7 @@ class RNNBase(Module):
 
     def _layer_weights(self, layer, direction):
         """(w_ih, w_hh, b_ih, b_hh, w_hr) of one layer and direction (None when absent)."""
-        suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
+        suffix = _weight_suffix(layer, direction)
         return tuple(getattr(self, stem + suffix, None)
                      for stem in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr"))
 
@@ -350,9 +361,7 @@ class RNNCellBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -stdv, stdv)
+        _init_uniform_by_hidden_size(self)
 
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"

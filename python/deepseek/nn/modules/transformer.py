@@ -34,10 +34,15 @@ def _detect_is_causal_mask(mask, is_causal=None, size=None):
     return make_causal
 
 
-def _sequence_length(src, batch_first):
-    if src.dim() == 2:  # unbatched [S, E]
-        return src.shape[0]
-    return src.shape[1 if batch_first else 0]
+def _stack_is_causal(layers, x, mask, is_causal):
+    """is_causal for a stack of layers whose input is x ([S, N, E], [N, S, E] with the
+    layers' batch_first, or unbatched [S, E]): given, or detected from mask."""
+    batch_first = layers[0].self_attn.batch_first if len(layers) else False
+    if x.dim() == 2:
+        length = x.shape[0]
+    else:
+        length = x.shape[1 if batch_first else 0]
+    return _detect_is_causal_mask(mask, is_causal, length)
 
 
 def _activation_fn(activation):
@@ -117,8 +122,7 @@ class TransformerEncoder(Module):
         self.mask_check = mask_check
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
-        batch_first = self.layers[0].self_attn.batch_first if len(self.layers) else False
-        is_causal = _detect_is_causal_mask(mask, is_causal, _sequence_length(src, batch_first))
+        is_causal = _stack_is_causal(self.layers, src, mask, is_causal)
         output = src
         for layer in self.layers:
             output = layer(output, src_mask=mask, is_causal=is_causal,
@@ -203,9 +207,7 @@ class TransformerDecoder(Module):
 
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False):
-        batch_first = self.layers[0].self_attn.batch_first if len(self.layers) else False
-        tgt_is_causal = _detect_is_causal_mask(tgt_mask, tgt_is_causal,
-                                               _sequence_length(tgt, batch_first))
+        tgt_is_causal = _stack_is_causal(self.layers, tgt, tgt_mask, tgt_is_causal)
         output = tgt
         for layer in self.layers:
             output = layer(output, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
