@@ -331,10 +331,14 @@ for _name, _fn in {
     setattr(Tensor, _name, _fn)
 
 Tensor.__array_priority__ = 1000  # numpy defers `ndarray op tensor` to Tensor's operators
-def _set_data(self, value):
-    if value.shape != self.shape:
-        raise RuntimeError("data assignment with a different shape is not supported")
-    self.detach().copy_(value)
 
 
-Tensor.data = property(lambda self: self.detach(), _set_data)
+def _assign_data(self, value):
+    """`x.data = y`: x now views y's memory (any shape or dtype), keeping its identity and
+    autograd flags, as in PyTorch."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+    self._set_data(value)
+
+
+Tensor.data = property(lambda self: self.detach(), _assign_data)

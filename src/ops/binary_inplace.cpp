@@ -6,6 +6,7 @@
 #include "deepseek/backend/backend.h"
 #include "deepseek/ops/binary.h"
 #include "deepseek/ops/copy.h"
+#include "deepseek/ops/creation.h"
 #include "deepseek/ops/reduction.h"
 #include "deepseek/ops/type_promotion.h"
 #include "deepseek/ops/unary.h"

@@ -131,6 +131,18 @@ def test_zero_grad_sets_none_or_zero():
     assert p.grad is None
 
 
+def test_zero_grad_detaches_a_gradient_with_history_in_place():
+    # create_graph=True leaves p.grad = 3 p^2 attached to a graph; zeroing it keeps the
+    # tensor (as torch does) but cuts it from that graph.
+    p = ds.tensor([1.0, 2.0], requires_grad=True)
+    (p * p * p).sum().backward(create_graph=True)
+    grad = p.grad
+    assert grad.grad_fn is not None
+    optim.SGD([p], lr=0.1).zero_grad(set_to_none=False)
+    assert p.grad is grad and grad.grad_fn is None and not grad.requires_grad
+    assert grad.tolist() == [0.0, 0.0]
+
+
 def test_state_dict_round_trip_resumes_exactly():
     def make():
         ds.manual_seed(0)

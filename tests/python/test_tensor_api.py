@@ -99,6 +99,25 @@ def test_to_device_and_dtype_keywords():
         x.to(3.5)
 
 
+def test_to_positional_flags_are_non_blocking_then_copy_as_in_torch():
+    x = ds.tensor([1.0, 2.0])
+    assert x.to(ds.float32, True) is x  # non_blocking: no copy needed
+    y = x.to(ds.float32, False, True)  # copy
+    assert y is not x and y.tolist() == [1.0, 2.0]
+    assert x.to(None) is x
+    with pytest.raises(TypeError, match="too many bool"):
+        x.to(ds.float32, True, True, True)
+
+
+def test_module_to_shares_the_tensor_argument_rules():
+    model = ds.nn.Linear(2, 2)
+    assert model.to(None) is model
+    assert model.to("cpu", ds.float64, True) is model  # positional non_blocking
+    assert model.weight.dtype == ds.float64
+    with pytest.raises(TypeError, match="does not accept copy"):
+        model.to(ds.float32, copy=True)
+
+
 def test_requires_grad_and_detach_attributes():
     x = ds.ones(2, requires_grad=True)
     assert x.requires_grad and x.is_leaf and x.grad is None
@@ -151,3 +170,13 @@ def test_type_and_legacy_typed_constructors():
     assert ds.BoolTensor().shape == (0,)
     assert isinstance(ds.ones(2), ds.FloatTensor)
     assert not isinstance(ds.ones(2), ds.LongTensor)
+
+
+def test_data_assignment_swaps_memory_keeping_identity():
+    import deepseek as ds
+    p = ds.zeros(2, 3, requires_grad=True)
+    new = ds.arange(8, dtype=ds.float32)
+    p.data = new
+    assert p.shape == (8,) and p.requires_grad and p.is_leaf
+    new[0] = 5.0  # p views new's memory, as in PyTorch
+    assert p[0].item() == 5.0

@@ -1,10 +1,11 @@
 """Lets deepseek tensors cross process boundaries through multiprocessing queues.
 
-multiprocessing pickles with its ForkingPickler; registering a reducer there (and only
-there: plain pickle of a Tensor still fails) sends a tensor as a numpy array plus its
-dtype, device and requires_grad flag, and rebuilds it on the receiving side. The data is
-copied through the pipe, which is simple and cannot deadlock or leak shared memory; the
-cost is one copy per batch, small next to the loading work a worker does.
+A tensor travels as a numpy array plus its dtype, device, requires_grad flag and whether
+it is a Parameter, and is rebuilt on the receiving side. The same reducer serves plain
+pickle (Tensor.__reduce_ex__, deepseek/_tensor.py) and multiprocessing's ForkingPickler,
+where register() also installs it explicitly. The data is copied through the pipe, which
+is simple and cannot deadlock or leak shared memory; the cost is one copy per batch, small
+next to the loading work a worker does.
 """
 from multiprocessing.reduction import ForkingPickler
 
