@@ -9,7 +9,9 @@
 #     bash scripts/fetch_device_debs.sh          # fills .device-debs/ (git-ignored)
 # then through the device tool, carrying that folder:
 #     run(command="bash scripts/gpu_check.sh", carry=[".device-debs"], timeout_s=540)
-# Logs come back as $OUT/{summary,env,configure,build,ctest,pytest}.log.
+# Logs come back as $OUT/{summary,env,build,ctest,pytest,bench,ctest_all,pytest_all}.log: at
+# most 8 files come back, so the unpack and configure logs stay in /tmp (a failing step's
+# last lines are copied into summary.log anyway).
 #
 # GPU_CHECK_DRY_RUN=1 stops after configuring: that part can be tried on any machine
 # (without a GPU), with everything under /tmp unless OUT, DEVICE_PREFIX or
@@ -30,7 +32,8 @@ failures=0
 note() { echo "gpu_check: $*" | tee -a "$SUMMARY"; }
 # step NAME LOG COMMAND...: runs COMMAND with its output in $OUT/LOG, records pass/fail.
 step() {
-  local name="$1" log="$OUT/$2" start=$SECONDS
+  local name="$1" log="$2" start=$SECONDS
+  [[ "$log" == /* ]] || log="$OUT/$log"
   shift 2
   if "$@" >"$log" 2>&1; then
     note "PASS $name ($((SECONDS - start)) s)"
@@ -52,6 +55,8 @@ find_nvcc() {
 
 describe_machine() {
   echo "== host"; uname -a; nproc; free -g
+  echo "== cpu"; lscpu | grep -E "Model name|^CPU\(s\)|Flags" | sed -E 's/Flags:.*/flags: (relevant) /'
+  grep -o -w -E "avx512f|avx512_bf16|amx_bf16|amx_tile" /proc/cpuinfo | sort -u | tr '\n' ' '; echo
   echo "== gpu"; nvidia-smi || echo "nvidia-smi: not available"
   echo "== tools"
   echo "nvcc: $NVCC"; "$NVCC" --version
@@ -113,8 +118,8 @@ if [[ ! -f "$py_include/Python.h" ]]; then
 fi
 
 step "describe machine" env.log describe_machine
-step "unpack .device-debs into $PREFIX" unpack.log unpack_debs || exit 1
-step "configure (CUDA ON)" configure.log configure || exit 1
+step "unpack .device-debs into $PREFIX" /tmp/gpu_check_unpack.log unpack_debs || exit 1
+step "configure (CUDA ON)" /tmp/gpu_check_configure.log configure || exit 1
 if [[ "$DRY_RUN" == 1 ]]; then
   note "dry run: stopping after configure (build dir $BUILD_DIR)"
   exit "$failures"
@@ -132,7 +137,25 @@ if [[ "$BUILD_PYTHON" == ON && -f "$REPO/tests/python/test_cuda.py" ]]; then
 elif [[ "$BUILD_PYTHON" == ON ]]; then
   note "no tests/python/test_cuda.py yet: pytest skipped"
 fi
-grep -h -E "tests passed|passed|failed" "$OUT/ctest.log" "$OUT/pytest.log" 2>/dev/null \
-  | tail -n 4 | tee -a "$SUMMARY"
+if [[ "$BUILD_PYTHON" == ON ]]; then
+  step "GPU benchmark beside PyTorch" bench.log \
+    env PYTHONPATH="$BUILD_DIR/python" timeout 240 "$PYTHON" "$REPO/benchmarks/gpu_bench.py"
+  grep -E "^(GPU|case|matmul|add|8-element)" "$OUT/bench.log" | tee -a "$SUMMARY"
+fi
+# The rest of the suite on this machine's CPU too (another CPU model than the build
+# machines': AMX, more cores), if time allows; GPU_CHECK_FULL=0 leaves it out.
+if [[ "${GPU_CHECK_FULL:-1}" == 1 ]]; then
+  step "ctest, everything" ctest_all.log \
+    timeout 240 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
+  if [[ "$BUILD_PYTHON" == ON ]]; then
+    xdist=()
+    if "$PYTHON" -c "import xdist" 2>/dev/null; then xdist=(-n 8); fi
+    step "pytest, everything" pytest_all.log \
+      env PYTHONPATH="$BUILD_DIR/python" timeout 300 "$PYTHON" -m pytest "$REPO/tests/python" \
+      -q -rs -p no:cacheprovider "${xdist[@]}"
+  fi
+fi
+grep -h -E "tests passed|passed|failed" "$OUT"/ctest*.log "$OUT"/pytest*.log 2>/dev/null \
+  | tail -n 8 | tee -a "$SUMMARY"
 note "$failures step(s) failed"
 exit "$failures"
