@@ -132,7 +132,9 @@ void collect(py::handle h, const Shape& shape, size_t depth, Collected& c) {
   py::sequence seq = py::reinterpret_borrow<py::sequence>(h);
   DS_CHECK(static_cast<int64_t>(py::len(seq)) == shape[depth], ValueError,
            "expected sequence of length {} at dim {} (got {})", shape[depth], depth, py::len(seq));
-  for (py::handle item : seq) collect(item, shape, depth + 1, c);
+  // py::object, not py::handle: a sequence that makes its items on access (a numpy array
+  // makes a fresh scalar per item) holds no reference to them.
+  for (py::object item : seq) collect(item, shape, depth + 1, c);
 }
 
 Tensor from_numpy_copy(py::array arr, std::optional<DType> dtype);

@@ -1,6 +1,7 @@
 """Factory functions against numpy (values) and PyTorch 1.13 (dtypes, signatures, edge
 cases): empty/zeros/ones/full, arange/linspace/eye, random factories, *_like, and tensors
 from nested Python data and from numpy arrays."""
+import gc
 import math
 
 import numpy as np
@@ -152,6 +153,32 @@ def test_tensor_from_numpy_scalars_and_tensors():
     copy = ds.tensor(src)
     copy.add_(1)
     assert src.tolist() == [1.0, 2.0]
+
+
+class _FreshItems:
+    """A sequence that makes a new object for every item it is asked for and keeps none (as
+    a numpy array does with its scalars): the reader must hold each item while reading it."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def __len__(self):
+        return len(self.values)
+
+    def __getitem__(self, i):
+        if i >= len(self.values):
+            raise IndexError(i)
+        return float(str(self.values[i]))  # a fresh float object, referenced by no one
+
+
+def test_tensor_from_sequences_that_make_their_items():
+    values = [0.5 + i for i in range(64)]
+    for _ in range(20):
+        assert ds.tensor(_FreshItems(values)).tolist() == values
+        rows = ds.tensor([np.arange(4) + 10 * i for i in range(8)])
+        assert rows.dtype == ds.int64
+        assert rows.tolist() == [[10 * i + j for j in range(4)] for i in range(8)]
+    gc.collect()
 
 
 @pytest.mark.parametrize("np_dtype", ["float64", "float32", "float16", "int64", "int32",
