@@ -38,6 +38,13 @@ void bind_cuda(py::module_& m) {
   c.def("synchronize", [] { cuda::synchronize(); });
   c.def(
       "device_name", [](int index) { return cuda::device_name(index); }, py::arg("device"));
+  c.def(
+      "device_properties",
+      [](int index) {
+        const cuda::DeviceProperties p = cuda::device_properties(index);
+        return py::make_tuple(p.name, p.major, p.minor, p.total_memory, p.multi_processor_count);
+      },
+      py::arg("device"));
   c.def("set_matmul_allow_tf32", [](bool allow) { cuda::set_matmul_allow_tf32(allow); });
   c.def("matmul_allow_tf32", [] { return cuda::matmul_allow_tf32(); });
 #else

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "deepseek/autograd/node.h"
@@ -59,7 +60,7 @@ class Formatter {
     for (double v : values) {
       if (std::isfinite(v) && v != 0) nonzero_finite.push_back(v);
     }
-    if (!nonzero_finite.empty()) choose_float_mode(nonzero_finite);
+    if (!nonzero_finite.empty()) choose_float_mode(nonzero_finite, opts.sci_mode);
     if (opts.sci_mode) sci_mode_ = *opts.sci_mode;
   }
 
@@ -86,7 +87,10 @@ class Formatter {
     return fmt::format("{}", static_cast<int64_t>(v));
   }
 
-  void choose_float_mode(const std::vector<double>& nonzero_finite) {
+  // A sci_mode set by set_printoptions wins over the automatic choice, and the width is
+  // that of the forced format (as in torch 2; torch 1.13 kept the automatic format's width,
+  // so forced scientific numbers ran together unpadded).
+  void choose_float_mode(const std::vector<double>& nonzero_finite, std::optional<bool> forced) {
     double mn = INFINITY, mx = 0;
     for (double v : nonzero_finite) {
       mn = std::min(mn, std::fabs(v));
@@ -99,6 +103,7 @@ class Formatter {
     } else {
       sci_mode_ = wide || mn < 1.0e-4;
     }
+    if (forced) sci_mode_ = *forced;
     for (double v : nonzero_finite) {
       size_t len = sci_mode_   ? python_sci(v, precision_).size()
                    : int_mode_ ? python_fixed(v, 0).size() + 1

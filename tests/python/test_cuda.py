@@ -34,6 +34,11 @@ def test_queries_answer_without_a_gpu():
         assert ds.cuda.max_memory_allocated() == 0
         assert ds.cuda.memory_reserved() == 0
         assert ds.cuda._unavailable_reason() != ""
+        assert ds.cuda.is_bf16_supported() is False
+        for query in (ds.cuda.get_device_name, ds.cuda.get_device_capability,
+                      ds.cuda.get_device_properties):
+            with pytest.raises(RuntimeError, match="no CUDA device is available"):
+                query()
     ds.cuda.synchronize()
     ds.cuda.empty_cache()
     ds.cuda.reset_peak_memory_stats()
@@ -130,6 +135,38 @@ def test_add_mul_broadcast_with_mixed_strides(dtype):
 
 
 @needs_gpu
+@pytest.mark.parametrize("dtype", [ds.float32, ds.float64, ds.float16, ds.bfloat16, ds.int64,
+                                   ds.int8, ds.bool])
+@pytest.mark.parametrize("n", [1, 3, 17, 1000, 4099])
+def test_contiguous_binary_ops_every_length_and_alignment(dtype, n):
+    # Contiguous operands take a vectorised kernel (16 bytes per thread) with a tail for the
+    # last n % vector elements; views that start off the vector boundary and broadcast
+    # single values must give the same values as numpy.
+    rng = np.random.default_rng(n)
+    a_np = rng.integers(-5, 6, n + 1).astype(np.float64)
+    b_np = rng.integers(1, 6, n + 1).astype(np.float64)
+    if dtype == ds.bool:
+        a_np, b_np = a_np > 0, b_np > 3
+    a_all = ds.tensor(a_np).to(dtype).to("cuda")
+    b_all = ds.tensor(b_np).to(dtype).to("cuda")
+    rtol = RTOL.get(dtype, 0)
+    for a, b, x, y in [(a_all[:n], b_all[:n], a_np[:n], b_np[:n]),  # aligned
+                       (a_all[1:], b_all[1:], a_np[1:], b_np[1:]),  # both off the boundary
+                       (a_all[1:], b_all[:n], a_np[1:], b_np[:n]),  # one off
+                       (a_all[:n], b_all[:1].expand(n), a_np[:n], np.full(n, b_np[0]))]:
+        if dtype == ds.bool:
+            np.testing.assert_array_equal(_numpy(a + b), np.logical_or(x, y))
+            np.testing.assert_array_equal(_numpy(a * b), np.logical_and(x, y))
+        else:
+            np.testing.assert_allclose(_numpy(a + b), x + y, rtol=rtol)
+            np.testing.assert_allclose(_numpy(b * a), y * x, rtol=rtol)
+            np.testing.assert_allclose(_numpy(a - b), x - y, rtol=rtol)
+            np.testing.assert_allclose(_numpy(a * 3), x * 3, rtol=rtol)  # a Python number
+        np.testing.assert_array_equal(_numpy(a == b), x == y)
+        np.testing.assert_array_equal(_numpy(b > a), y > x)
+
+
+@needs_gpu
 def test_type_promotion_on_device():
     a = ds.tensor([[1, 2, 3]], dtype=ds.int32).to("cuda")
     b = ds.tensor([0.5, 0.25, 2.0]).to("cuda")
@@ -195,5 +232,14 @@ def test_device_queries():
     assert ds.cuda.device_count() >= 1
     assert ds.cuda.current_device() == 0
     assert isinstance(ds.cuda.get_device_name(), str) and ds.cuda.get_device_name()
+    major, minor = ds.cuda.get_device_capability()
+    assert isinstance(major, int) and isinstance(minor, int) and major >= 3
+    props = ds.cuda.get_device_properties(0)
+    assert props.name == ds.cuda.get_device_name(0)
+    assert (props.major, props.minor) == (major, minor)
+    assert props.total_memory > 1 << 30 and props.multi_processor_count > 0
+    assert ds.cuda.is_bf16_supported() == (major >= 8)
+    with pytest.raises(RuntimeError, match="invalid device ordinal"):
+        ds.cuda.get_device_capability(ds.cuda.device_count())
     with pytest.raises(RuntimeError, match="invalid device ordinal"):
         ds.cuda.set_device(ds.cuda.device_count())

@@ -153,12 +153,42 @@ def test_non_contiguous_views_print_their_values():
     _same_repr(big[:, ::3], dbig[:, ::3])
 
 
+class _Torch2Formatter(torch._tensor_str._Formatter):
+    """torch 2's element width under a forced sci_mode: that of the forced format. torch 1.13
+    (the reference here) kept the automatic format's width, so forced scientific numbers
+    ran together unpadded; deepseek prints as torch 2 does (2.11 seen)."""
+
+    def __init__(self, tensor):
+        super().__init__(tensor)
+        forced = torch._tensor_str.PRINT_OPTS.sci_mode
+        if forced is None or not self.floating_dtype:
+            return
+        values = tensor.reshape(-1).double()
+        values = values[values.isfinite() & values.ne(0)].tolist()
+        precision = torch._tensor_str.PRINT_OPTS.precision
+        self.max_width = 1
+        for value in values:
+            if forced:
+                text = f"{value:.{precision}e}"
+            elif self.int_mode:
+                text = f"{value:.0f}."
+            else:
+                text = f"{value:.{precision}f}"
+            self.max_width = max(self.max_width, len(text))
+
+
+@pytest.fixture
+def torch2_printing(monkeypatch):
+    if int(torch.__version__.split(".")[0]) < 2:
+        monkeypatch.setattr(torch._tensor_str, "_Formatter", _Torch2Formatter)
+
+
 @pytest.mark.parametrize("options", [
     dict(precision=2), dict(precision=6), dict(threshold=5), dict(edgeitems=1, threshold=10),
     dict(linewidth=40), dict(sci_mode=True), dict(sci_mode=False), dict(profile="short"),
     dict(profile="full"),
 ])
-def test_set_printoptions(options):
+def test_set_printoptions(options, torch2_printing):
     torch.set_printoptions(**options)
     ds.set_printoptions(**options)
     try:

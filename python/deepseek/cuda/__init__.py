@@ -20,7 +20,8 @@ __all__ = [
     "is_available", "device_count", "current_device", "set_device", "get_device_name",
     "synchronize", "memory_allocated", "max_memory_allocated", "memory_reserved",
     "max_memory_reserved", "memory_stats", "empty_cache", "reset_peak_memory_stats",
-    "manual_seed", "manual_seed_all", "is_bf16_supported", "amp",
+    "manual_seed", "manual_seed_all", "is_bf16_supported", "amp", "get_device_capability",
+    "get_device_properties",
 ]
 
 
@@ -52,12 +53,40 @@ def set_device(device):
     _impl.set_device(index)
 
 
-def get_device_name(device=None):
+class _CudaDeviceProperties:
+    """What torch.cuda.get_device_properties returns: name, major, minor (the compute
+    capability), total_memory (bytes) and multi_processor_count."""
+
+    def __init__(self, name, major, minor, total_memory, multi_processor_count):
+        self.name, self.major, self.minor = name, major, minor
+        self.total_memory, self.multi_processor_count = total_memory, multi_processor_count
+
+    def __repr__(self):
+        return (f"_CudaDeviceProperties(name='{self.name}', major={self.major}, "
+                f"minor={self.minor}, total_memory={self.total_memory // (1024 * 1024)}MB, "
+                f"multi_processor_count={self.multi_processor_count})")
+
+
+def _properties(device, what):
     if not is_available():
-        raise RuntimeError(f"get_device_name: no CUDA device is available "
-                           f"({_unavailable_reason()})")
+        raise RuntimeError(f"{what}: no CUDA device is available ({_unavailable_reason()})")
     index = _device_index(device)
-    return _impl.device_name(current_device() if index < 0 else index)
+    return _CudaDeviceProperties(*_impl.device_properties(current_device() if index < 0
+                                                          else index))
+
+
+def get_device_properties(device=None):
+    return _properties(device, "get_device_properties")
+
+
+def get_device_name(device=None):
+    return _properties(device, "get_device_name").name
+
+
+def get_device_capability(device=None):
+    """(major, minor) compute capability of the device, e.g. (9, 0) on an H100."""
+    props = _properties(device, "get_device_capability")
+    return props.major, props.minor
 
 
 def synchronize(device=None):
@@ -155,18 +184,11 @@ def initial_seed():
 
 def is_bf16_supported(including_emulation=True):
     """True where the current device computes in bfloat16 natively (compute capability 8.0,
-    Ampere, or newer); False without a device.
-
-    The compute capability comes from _C._cuda.device_capability when the binding has it;
-    builds whose binding does not expose it answer False rather than guess.
-    """
+    Ampere, or newer); False without a device. `including_emulation` is accepted for
+    PyTorch compatibility: deepseek has no emulated bfloat16 on older devices."""
     if not is_available():
         return False
-    capability = getattr(_impl, "device_capability", None)
-    if capability is None:
-        return False
-    major, _ = capability(current_device())
-    return major >= 8
+    return get_device_capability()[0] >= 8
 
 
 from deepseek.cuda import amp  # noqa: E402,F401  (torch.cuda.amp; needs the functions above)

@@ -104,15 +104,18 @@ void synchronize() {
   DS_CUDA_CHECK(cudaDeviceSynchronize());
 }
 
-std::string device_name(int index) {
+DeviceProperties device_properties(int index) {
   check_available();
   DS_CHECK(index >= 0 && index < device_count(), RuntimeError,
            "CUDA error: invalid device ordinal: device {} on a machine with {} CUDA device(s)",
            index, device_count());
   cudaDeviceProp props{};
   DS_CUDA_CHECK(cudaGetDeviceProperties(&props, index));
-  return props.name;
+  return {props.name, props.major, props.minor, props.totalGlobalMem,
+          props.multiProcessorCount};
 }
+
+std::string device_name(int index) { return device_properties(index).name; }
 
 void set_matmul_allow_tf32(bool allow) { g_allow_tf32.store(allow); }
 bool matmul_allow_tf32() { return g_allow_tf32.load(); }

@@ -10,6 +10,7 @@
 // than the current one raises RuntimeError rather than touching the wrong GPU.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace deepseek::cuda {
@@ -28,6 +29,16 @@ void set_device(int index);
 // Blocks until all work queued on the current device has finished.
 void synchronize();
 std::string device_name(int index);
+
+// What torch.cuda.get_device_properties reports. Throws RuntimeError for an invalid index.
+struct DeviceProperties {
+  std::string name;
+  int major = 0;  // compute capability, e.g. 9.0 for Hopper
+  int minor = 0;
+  size_t total_memory = 0;  // bytes
+  int multi_processor_count = 0;
+};
+DeviceProperties device_properties(int index);
 
 // float32 matmuls on TensorFloat-32 tensor cores (10-bit mantissa inputs). Off by default,
 // so float32 results match the CPU backend to float32 rounding, as PyTorch's default since
