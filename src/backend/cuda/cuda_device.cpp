@@ -1,7 +1,6 @@
 // CUDA device management, error reporting, and the cudaMalloc segment source of the caching
 // allocator. The CUDA runtime is first touched lazily (device_count()), never at load time,
 // so importing deepseek on a machine without a driver costs nothing and fails nowhere.
-#include "deepseek/core/logging.h"
 #include "deepseek/backend/cuda/cuda_device.h"
 
 #include <atomic>
@@ -11,6 +10,7 @@
 #include "cuda_check.h"
 #include "deepseek/backend/cuda/caching_allocator.h"
 #include "deepseek/core/error.h"
+#include "deepseek/core/logging.h"
 
 namespace deepseek::cuda {
 
@@ -111,8 +111,7 @@ DeviceProperties device_properties(int index) {
            index, device_count());
   cudaDeviceProp props{};
   DS_CUDA_CHECK(cudaGetDeviceProperties(&props, index));
-  return {props.name, props.major, props.minor, props.totalGlobalMem,
-          props.multiProcessorCount};
+  return {props.name, props.major, props.minor, props.totalGlobalMem, props.multiProcessorCount};
 }
 
 std::string device_name(int index) { return device_properties(index).name; }
