@@ -46,10 +46,29 @@ Tensor validate_grad(Tensor g, const OutputMeta& expected, const Node& producer,
   return g;
 }
 
-void accumulate(TensorList& buffer, uint32_t pos, Tensor g) {
+// Whether `t` can be added to in place unseen: nothing but the engine's buffer holds it or
+// its memory (no other tensor, view, user variable or numpy array), and it has no overlap.
+bool privately_held(const Tensor& t) {
+  const auto& storage = t.impl()->storage;
+  return t.impl_ptr().use_count() == 1 && storage.use_count() == 1 && storage->owns_memory() &&
+         t.is_contiguous();
+}
+
+// Sums the gradients that reach one input of a node. Without create_graph the sum is done in
+// place when the buffer holds the only reference (PyTorch's InputBuffer does the same): a
+// tensor read in T slices (an RNN's input gates) receives T full-size gradients, and a fresh
+// sum for each costs an allocation and page faults per step.
+void accumulate(TensorList& buffer, uint32_t pos, Tensor g, bool create_graph) {
   if (!g.defined()) return;
   Tensor& slot = buffer[pos];
-  slot = slot.defined() ? add(slot, g) : std::move(g);
+  if (!slot.defined()) {
+    slot = std::move(g);
+  } else if (!create_graph && privately_held(slot) && slot.dtype() == g.dtype() &&
+             slot.sizes() == g.sizes()) {
+    slot.add_(g);
+  } else {
+    slot = add(slot, g);
+  }
 }
 
 TensorList run(const TensorList& roots, const TensorList& root_grads, bool keep_graph,
@@ -126,7 +145,7 @@ TensorList run(const TensorList& roots, const TensorList& root_grads, bool keep_
     if (!create_graph) g = g.detach();
     const Edge& e = root_edges[i];
     accumulate(buffer_of(e), e.input_nr,
-               validate_grad(g, e.fn->output_meta()[e.input_nr], *e.fn, i));
+               validate_grad(g, e.fn->output_meta()[e.input_nr], *e.fn, i), create_graph);
   }
   for (auto& e : root_edges) {
     if (deps[e.fn.get()] == 0) ready.push(e.fn.get());
@@ -159,7 +178,8 @@ TensorList run(const TensorList& roots, const TensorList& root_grads, bool keep_
       if (!e.valid()) continue;
       if (run_it && i < outs.size() && outs[i].defined()) {
         accumulate(buffer_of(e), e.input_nr,
-                   validate_grad(std::move(outs[i]), e.fn->output_meta()[e.input_nr], *n, i));
+                   validate_grad(std::move(outs[i]), e.fn->output_meta()[e.input_nr], *n, i),
+                   create_graph);
       } else {
         buffer_of(e);
       }

@@ -191,6 +191,33 @@ TEST(Linalg, MmAllDtypesAndLayouts) {
   EXPECT_EQ(values(mm(ia, ib)), naive_mm(values(ia), values(ib), M, K, N));
 }
 
+// float64 has its own packed GEMM: tiles of 6 x 8, slabs of 256 inner steps, tasks of up
+// to 96 rows x 256 columns. Shapes on both sides of each boundary, and operands of every
+// layout (transposed, stepped), must give the naive product.
+TEST(Linalg, Float64GemmAcrossBlockBoundaries) {
+  const int64_t shapes[][3] = {{1, 1, 1},     {5, 7, 3},    {6, 256, 8},   {7, 257, 9},
+                               {97, 51, 204}, {13, 520, 3}, {200, 3, 270}, {1, 300, 1}};
+  for (const auto& s : shapes) {
+    const int64_t M = s[0], K = s[1], N = s[2];
+    Tensor a = randn({M, K}, DType::Float64), b = randn({K, N}, DType::Float64);
+    const std::vector<double> ref = naive_mm(values(a), values(b), M, K, N);
+    SCOPED_TRACE("M=" + std::to_string(M) + " K=" + std::to_string(K) + " N=" + std::to_string(N));
+    expect_near_all(values(mm(a, b)), ref, 1e-12 * K);
+    Tensor at = a.t().contiguous().t(), bt = b.t().contiguous().t();  // column-major
+    expect_near_all(values(mm(at, bt)), ref, 1e-12 * K);
+    Tensor stepped = randn({M, 2 * K}, DType::Float64).slice(1, 0, std::nullopt, 2);
+    expect_near_all(values(mm(stepped, b)), naive_mm(values(stepped), values(b), M, K, N),
+                    1e-12 * K);
+  }
+  // Many small products (one thread each) and one operand shared by every batch.
+  Tensor a = randn({64, 9, 7}, DType::Float64), b = randn({7, 5}, DType::Float64);
+  Tensor c = matmul(a, b);
+  for (int64_t i = 0; i < 64; i += 21) {
+    expect_near_all(values(c.select(0, i)), naive_mm(values(a.select(0, i)), values(b), 9, 7, 5),
+                    1e-12);
+  }
+}
+
 TEST(Linalg, MatmulBroadcastsBatches) {
   Tensor a = randn({4, 1, 3, 5}, DType::Float64), b = randn({6, 5, 2}, DType::Float64);
   Tensor c = matmul(a, b);

@@ -577,3 +577,46 @@ def test_gradgradcheck_with_non_contiguous_grad_outputs_and_option_checks():
         ds.autograd.gradcheck(ds.exp, (a,), fast_mode=True)
     with pytest.raises(TypeError, match="unexpected keyword"):
         ds.autograd.gradcheck(ds.exp, (a,), no_such_option=1)
+
+
+# ---- summing the gradients that reach one tensor ----
+
+def test_gradients_of_many_slices_sum_exactly():
+    # An RNN reads its input gates one time step at a time: every slice sends back a
+    # full-size gradient, and the engine sums them (in place, in its own buffer).
+    x = ds.randn(35, 4, 8, dtype=ds.float64, requires_grad=True)
+    weights = ds.randn(35, 4, 8, dtype=ds.float64)
+    loss = sum((x[t] * weights[t]).sum() for t in range(35))
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), weights.numpy())
+    # Twice through each slice, and once more through the whole tensor.
+    y = ds.randn(6, 3, dtype=ds.float64, requires_grad=True)
+    (sum(y[t].sum() * 2 + y[t].sum() for t in range(6)) + y.sum()).backward()
+    np.testing.assert_array_equal(y.grad.numpy(), np.full((6, 3), 4.0))
+
+
+def test_summing_gradients_never_writes_into_tensors_the_user_holds():
+    x = ds.randn(5, 3, dtype=ds.float64, requires_grad=True)
+    a = x * 1
+    b = a * 1  # b's gradient reaches a, where the user's gradient for a already is
+    given = ds.ones(5, 3, dtype=ds.float64)
+    ds.autograd.backward([a, b], [given, ds.ones(5, 3, dtype=ds.float64)])
+    np.testing.assert_array_equal(given.numpy(), np.ones((5, 3)))
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((5, 3), 2.0))
+    # The same with numpy memory whose tensor the user no longer holds.
+    array = np.ones((5, 3))
+    x.grad = None
+    a = x * 1
+    b = a * 1
+    ds.autograd.backward([a, b], [ds.from_numpy(array), ds.ones(5, 3, dtype=ds.float64)])
+    np.testing.assert_array_equal(array, np.ones((5, 3)))
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((5, 3), 2.0))
+
+
+def test_summed_gradients_stay_differentiable_with_create_graph():
+    x = ds.tensor([1.0, 2.0], dtype=ds.float64, requires_grad=True)
+    y = x * x
+    (g,) = ds.autograd.grad((y + y * x).sum(), x, create_graph=True)  # 2x + 3x^2
+    np.testing.assert_allclose(g.detach().numpy(), [2 + 3, 4 + 12])
+    (gg,) = ds.autograd.grad(g.sum(), x)  # 2 + 6x
+    np.testing.assert_allclose(gg.numpy(), [8.0, 14.0])

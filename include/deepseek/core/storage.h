@@ -24,6 +24,8 @@ class Storage {
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
   Device device() const { return device_; }
+  // False for wrapped memory: someone outside deepseek can see it.
+  bool owns_memory() const { return allocator_ != nullptr; }
 
  private:
   Storage() = default;

@@ -1,7 +1,7 @@
 // Batched matrix multiply. float32 and bfloat16 go to oneDNN's matmul (AVX-512 / AMX picked
 // at run time, bf16 accumulating in f32); float16 is widened to float32 around it, since
-// oneDNN's CPU f16 path needs AVX512-FP16; float64 and integers use a cache-blocked loop,
-// mostly for gradcheck and exactness tests.
+// oneDNN's CPU f16 path needs AVX512-FP16; float64 has a packed GEMM of its own
+// (gemm_f64.cpp); integers and bool use a cache-blocked loop.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 
 #include "cpu_backend.h"
 #include "deepseek/core/logging.h"
+#include "gemm_f64.h"
 #include "onednn.h"
 #include "strided_loop.h"
 
@@ -25,8 +26,8 @@ bool matrix_strides_ok(const Tensor& t) {
 
 dnnl::matmul matmul_primitive(DType dtype, const dnnl::memory::dims& a_dims,
                               const dnnl::memory::dims& a_strides, const dnnl::memory::dims& b_dims,
-                              const dnnl::memory::dims& b_strides,
-                              const dnnl::memory::dims& c_dims, int threads) {
+                              const dnnl::memory::dims& b_strides, const dnnl::memory::dims& c_dims,
+                              int threads) {
   static onednn::PrimitiveCache<dnnl::matmul> cache;
   std::string key =
       fmt::format("t{}|{}|{}|{}|{}|{}|{}", threads, static_cast<int>(dtype), fmt::join(a_dims, ","),
@@ -148,6 +149,23 @@ void blocked_matmul(CpuBackend& be, const Tensor& a, const Tensor& b_in, const T
   }
 }
 
+void float64_matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
+  const int64_t B = out.size(0), M = out.size(1), N = out.size(2), K = a.size(2);
+  const double* A = static_cast<const double*>(a.data_ptr());
+  const double* Bm = static_cast<const double*>(b.data_ptr());
+  double* C = static_cast<double*>(out.data_ptr());
+  auto one = [&](int64_t i, bool parallel) {
+    gemm_f64(M, N, K, A + i * a.stride(0), a.stride(1), a.stride(2), Bm + i * b.stride(0),
+             b.stride(1), b.stride(2), C + i * M * N, N, parallel);
+  };
+  if (M * N * K >= kSerialMacs || B == 1) {  // threads inside each product
+    for (int64_t i = 0; i < B; ++i) one(i, M * N * K >= kSerialMacs);
+    return;
+  }
+#pragma omp parallel for schedule(dynamic, 1) if (B * M * N * K >= kSerialMacs)
+  for (int64_t i = 0; i < B; ++i) one(i, false);  // many small products: one per thread
+}
+
 }  // namespace
 
 void CpuBackend::matmul(const Tensor& a_in, const Tensor& b_in, const Tensor& out) {
@@ -174,6 +192,10 @@ void CpuBackend::matmul(const Tensor& a_in, const Tensor& b_in, const Tensor& ou
     copy(b_in, b);
     onednn_matmul(a, b, c);
     copy(c, out);
+    return;
+  }
+  if (dt == DType::Float64) {
+    float64_matmul(a_in, b_in, out);
     return;
   }
   visit_dtype(dt, "matmul", [&](auto tag) {
