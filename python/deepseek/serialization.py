@@ -30,14 +30,19 @@ deepseek.from_numpy accepts): each is stored as a tensor wrapped in a one-key di
 array (or scalar) of the same dtype and shape; an array reached along several paths loads
 as one array. A dict of one of those keys alone is therefore reserved.
 
-An nn.Module (or an optimizer, scheduler, ...) itself cannot be saved: that would need
-pickle. The TypeError says to save its state_dict() instead.
+A whole nn.Module can be saved too (`torch.save(model, f)`): deepseek/_saved_objects.py
+stores its class name and attributes, and load rebuilds it from classes it is allowed to
+use (deepseek's own and those given to add_safe_globals / safe_globals, as
+torch.load(weights_only=True) does); no code of those classes runs on load. Sets, dtypes
+and devices keep their types anywhere in a checkpoint. Other stateful objects (an optimizer, a scheduler, ...) raise a TypeError that says
+to save their state_dict() instead.
 """
 import errno
 import os
 import sys
 
 from deepseek import _C
+from deepseek import _saved_objects
 
 __all__ = ["save", "load", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
            "safe_globals"]
@@ -61,18 +66,21 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     map_location: None (tensors return to the device they were saved from), a device or
     device string (all go there), a dict {saved location: new location}, or a callable
     f(tensor, saved_location) returning a tensor or None (None: the saved location).
-    weights_only, mmap and the pickle arguments are accepted for PyTorch compatibility;
-    loading never runs code, so weights_only=True holds whatever is passed.
+    weights_only: a saved nn.Module is rebuilt only from deepseek's classes and those
+    allowed with add_safe_globals / safe_globals, unless weights_only=False (then any class
+    of an already imported module). mmap and the pickle arguments are accepted for PyTorch
+    compatibility.
     """
     relocate = _relocator(map_location)
+    decoder = _saved_objects.Decoder(weights_only, _safe_globals)
     if hasattr(f, "read"):
-        return _decode_after_load(_C._load_from_bytes(bytes(f.read()), relocate))
+        return _decode_after_load(_C._load_from_bytes(bytes(f.read()), relocate), decoder)
     path = _as_path(f)
     if not os.path.exists(path):
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
     if os.path.isdir(path):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
-    return _decode_after_load(_C._load(path, relocate))
+    return _decode_after_load(_C._load(path, relocate), decoder)
 
 
 def _as_path(f):
@@ -106,15 +114,15 @@ def _relocator(map_location):
         f"got {type(map_location).__name__}")
 
 
-# ---- safe globals: torch's allow-list for unpickling. deepseek never unpickles, so nothing
-# runs on load whatever the list holds; it is kept only so scripts that manage it run.
+# ---- safe globals: torch's allow-list for unpickling; here, the classes and functions a
+# saved nn.Module may be rebuilt from (deepseek's own are always allowed).
 
 _safe_globals = []
 
 
 def add_safe_globals(safe_globals):
-    """Adds to the list get_safe_globals() returns (it does not affect loading: nothing is
-    unpickled or executed on load)."""
+    """Allows load to rebuild saved modules of these classes (and attributes that refer to
+    these functions); nothing is unpickled or imported on load."""
     _safe_globals.extend(safe_globals)
 
 
@@ -127,8 +135,7 @@ def clear_safe_globals():
 
 
 class safe_globals:
-    """Context manager adding `safe_globals` to the list for its block; like
-    add_safe_globals, it changes nothing about loading."""
+    """Context manager allowing `safe_globals` for its block (see add_safe_globals)."""
 
     def __init__(self, safe_globals):
         self.safe_globals = list(safe_globals)
@@ -150,43 +157,57 @@ _KEEP = object()  # "leave this value as it is"
 _MAX_NESTING = 1000  # _C refuses deeper objects with its own message
 
 
+_RESERVED = (_ARRAY_TAG, _SCALAR_TAG) + _saved_objects.TAGS
+
+
 def _encode_for_save(obj):
-    """obj with numpy arrays/scalars replaced by tagged tensors; raises TypeError for a
-    module or other stateful object, ValueError for a dict that mimics a tag."""
+    """obj with numpy values, modules and the other _saved_objects values replaced by
+    tagged dicts; raises TypeError for other stateful objects, ValueError for a dict that
+    mimics a tag."""
     np = sys.modules.get("numpy")  # no numpy imported: there can be no numpy values
     as_tensor = {}  # id(array) -> tensor, so an array reached twice is stored once
+    objects = _saved_objects.Encoder()
 
-    def replace(value, path):
-        if np is not None and isinstance(value, (np.ndarray, np.generic)):
-            tag = _ARRAY_TAG if isinstance(value, np.ndarray) else _SCALAR_TAG
-            if id(value) not in as_tensor:
-                as_tensor[id(value)] = _numpy_to_tensor(np, value, path)
-            return {tag: as_tensor[id(value)]}
-        if isinstance(value, dict) and len(value) == 1 and (
-                _ARRAY_TAG in value or _SCALAR_TAG in value):
-            raise ValueError(f"save: the dict at {_where(path())} has only the key "
-                             f"{next(iter(value))!r}, which deepseek reserves for numpy values")
-        if not isinstance(value, (_C.Tensor, list, tuple, dict)) and callable(
-                getattr(value, "state_dict", None)):
-            raise TypeError(_stateful_object_message(value, _where(path())))
-        return _KEEP
+    def encode(value, prefix):
+        def replace(value, path):
+            where = lambda: prefix + path()  # noqa: E731
+            if np is not None and isinstance(value, (np.ndarray, np.generic)):
+                tag = _ARRAY_TAG if isinstance(value, np.ndarray) else _SCALAR_TAG
+                if id(value) not in as_tensor:
+                    as_tensor[id(value)] = _numpy_to_tensor(np, value, where)
+                return {tag: as_tensor[id(value)]}
+            if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _RESERVED:
+                raise ValueError(f"save: the dict at {_where(where())} has only the key "
+                                 f"{next(iter(value))!r}, which deepseek reserves for its "
+                                 "own tags")
+            if _saved_objects.is_saved_object(value):
+                return objects.encode(value, _where(where()),
+                                      lambda child, suffix: encode(child, where() + suffix))
+            if not isinstance(value, (_C.Tensor, list, tuple, dict)) and callable(
+                    getattr(value, "state_dict", None)):
+                raise TypeError(_stateful_object_message(value, _where(where())))
+            return _KEEP
 
-    return _rebuild(obj, replace)
+        return _rebuild(value, replace)
+
+    return encode(obj, "")
 
 
-def _decode_after_load(obj):
-    """The loaded object with each tagged tensor turned back into a numpy value."""
+def _decode_after_load(obj, decoder):
+    """The loaded object with each tagged dict turned back into what was saved."""
     as_numpy = {}  # id(tensor) -> array, so a shared array loads as one
 
     def replace(value, path):
         if not (isinstance(value, dict) and len(value) == 1):
             return _KEEP
-        (key, tensor), = value.items()
-        if key not in (_ARRAY_TAG, _SCALAR_TAG) or not isinstance(tensor, _C.Tensor):
+        (key, payload), = value.items()
+        if key in _saved_objects.TAGS:
+            return decoder.decode(key, payload, lambda child: _rebuild(child, replace))
+        if key not in (_ARRAY_TAG, _SCALAR_TAG) or not isinstance(payload, _C.Tensor):
             return _KEEP
-        if id(tensor) not in as_numpy:
-            as_numpy[id(tensor)] = tensor.detach().cpu().numpy()
-        array = as_numpy[id(tensor)]
+        if id(payload) not in as_numpy:
+            as_numpy[id(payload)] = payload.detach().cpu().numpy()
+        array = as_numpy[id(payload)]
         return array if key == _ARRAY_TAG else array[()]
 
     return _rebuild(obj, replace)
@@ -204,16 +225,9 @@ def _numpy_to_tensor(np, value, path):
 
 
 def _stateful_object_message(value, where):
-    from deepseek.nn.modules.module import Module  # here: nn imports this module's package
-    kind = type(value).__name__
-    if isinstance(value, Module):
-        return (f"save: cannot save the nn.Module '{kind}' at {where}: deepseek checkpoints "
-                "hold no pickled objects or code. Save its weights with "
-                "deepseek.save(model.state_dict(), f) and restore them into a model built by "
-                "your code with model.load_state_dict(deepseek.load(f))")
-    return (f"save: cannot save an object of type '{kind}' at {where}: deepseek checkpoints "
-            f"hold no pickled objects; save its state_dict() instead and restore it with "
-            f"load_state_dict()")
+    return (f"save: cannot save an object of type '{type(value).__name__}' at {where}: "
+            "deepseek checkpoints hold tensors, plain values and nn.Modules, no pickled "
+            "objects; save its state_dict() instead and restore it with load_state_dict()")
 
 
 def _where(path):

@@ -109,13 +109,17 @@ def test_safe_globals_context_manager_loads_state_dict():
     assert sorted(sd) == ["bias", "weight"]
 
 
-def test_save_whole_module_error_points_to_state_dict():
-    # word_language_model/main.py saves the whole model: torch.save(model, f). deepseek's
-    # checkpoints are pickle-free by design (DESIGN.md), so this stays an error, but the
-    # error must tell the user what to do instead (the coordinator decides whether
-    # whole-module save/load should be supported).
-    with pytest.raises(TypeError, match="state_dict"):
-        torch.save(nn.Linear(2, 2), io.BytesIO())
+def test_save_whole_module_and_load_it_with_safe_globals():
+    # word_language_model/main.py saves the whole model, torch.save(model, f), and reloads it
+    # with torch.serialization.safe_globals([model.RNNModel, torch.nn.LSTM, ...]).
+    buf = io.BytesIO()
+    model = nn.Sequential(nn.Embedding(5, 3), nn.Linear(3, 2))
+    torch.save(model, buf)
+    buf.seek(0)
+    with torch.serialization.safe_globals([nn.Sequential, nn.Embedding, nn.Linear]):
+        loaded = torch.load(buf)
+    x = torch.tensor([[1, 4]])
+    assert torch.equal(loaded(x), model(x))
 
 
 def test_save_and_load_numpy_array():
