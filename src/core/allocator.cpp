@@ -1,5 +1,6 @@
 #include "deepseek/core/allocator.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 
@@ -33,20 +34,26 @@ AllocatorStats AllocationCounter::snapshot() const {
 
 void AllocationCounter::reset_peak() { peak_.store(allocated_.load()); }
 
+// 64-byte alignment by hand: malloc a little more, step to the next multiple of 64 past room
+// for one pointer, and keep malloc's pointer just before the aligned block for free. glibc's
+// aligned_alloc/posix_memalign split and return the unaligned head of every block, which
+// made a small-tensor training loop (an LSTM cell, ~20 allocations per step) spend a third
+// of its time in the allocator; this costs 72 bytes per allocation instead.
 void* CpuAllocator::allocate(size_t nbytes) {
-  // aligned_alloc needs a size that is a multiple of the alignment, and a non-zero one.
-  size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
-  if (rounded == 0) rounded = kAlignment;
-  void* p = std::aligned_alloc(kAlignment, rounded);
-  DS_CHECK(p != nullptr, MemoryError,
+  constexpr size_t kExtra = kAlignment + sizeof(void*);
+  void* raw = nbytes <= SIZE_MAX - kExtra ? std::malloc(nbytes + kExtra) : nullptr;
+  DS_CHECK(raw != nullptr, MemoryError,
            "CPU allocator: out of memory trying to allocate {} bytes ({:.2f} GiB)", nbytes,
            static_cast<double>(nbytes) / (1 << 30));
+  const uintptr_t start = reinterpret_cast<uintptr_t>(raw) + sizeof(void*);
+  void* aligned = reinterpret_cast<void*>((start + kAlignment - 1) / kAlignment * kAlignment);
+  static_cast<void**>(aligned)[-1] = raw;
   counter_.on_allocate(nbytes, nbytes);
-  return p;
+  return aligned;
 }
 
 void CpuAllocator::deallocate(void* ptr, size_t nbytes) {
-  std::free(ptr);
+  if (ptr != nullptr) std::free(static_cast<void**>(ptr)[-1]);
   counter_.on_deallocate(nbytes, nbytes);
 }
 

@@ -2,7 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "deepseek/deepseek.h"
 
@@ -71,6 +75,26 @@ TEST(Allocator, TracksLiveBytesAndPeak) {
   }
   EXPECT_EQ(alloc->stats().allocated_bytes, before);
   EXPECT_GE(alloc->stats().peak_bytes, before + 4096);
+}
+
+TEST(Allocator, CpuBlocksAre64ByteAlignedAndWholeOrRefused) {
+  CpuAllocator alloc;
+  std::vector<std::pair<void*, size_t>> blocks;
+  for (size_t n : {size_t{0}, size_t{1}, size_t{8}, size_t{63}, size_t{64}, size_t{65},
+                   size_t{1000}, size_t{4096}, size_t{200000}, size_t{3} << 20}) {
+    for (int repeat = 0; repeat < 3; ++repeat) {
+      void* p = alloc.allocate(n);
+      ASSERT_NE(p, nullptr);
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % CpuAllocator::kAlignment, 0u) << n;
+      std::memset(p, 0xAB, n);  // every byte asked for is usable (ASan checks the rest)
+      blocks.emplace_back(p, n);
+    }
+  }
+  EXPECT_EQ(alloc.stats().num_allocations, static_cast<int64_t>(blocks.size()));
+  for (auto [p, n] : blocks) alloc.deallocate(p, n);
+  EXPECT_EQ(alloc.stats().allocated_bytes, 0);
+  EXPECT_THROW(alloc.allocate(SIZE_MAX - 8), MemoryError);
+  EXPECT_THROW(alloc.allocate(size_t{1} << 62), MemoryError);
 }
 
 TEST(Random, SameSeedSameNumbers) {
