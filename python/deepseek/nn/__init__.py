@@ -4,6 +4,8 @@ from deepseek.nn.modules import (  # noqa: F401
     Module, Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict,
     Identity, Linear, Flatten, Unflatten,
     ReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax, MultiheadAttention,
+    LeakyReLU, ELU, CELU, SELU, Hardtanh, ReLU6, Hardsigmoid, Hardswish, Mish, Threshold,
+    Softplus, Softshrink, Hardshrink, LogSigmoid, Softsign, Tanhshrink, GLU, PReLU, Softmin,
     L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, NLLLoss, CrossEntropyLoss, BCELoss,
     BCEWithLogitsLoss,
     Conv1d, Conv2d,

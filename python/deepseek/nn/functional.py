@@ -16,6 +16,8 @@ _REDUCTIONS = ("none", "mean", "sum")
 __all__ = [
     "relu", "relu_", "gelu", "silu", "tanh", "sigmoid", "leaky_relu", "elu", "softplus",
     "hardtanh", "relu6", "logsigmoid", "glu", "softmax", "log_softmax", "softmin", "normalize",
+    "celu", "selu", "hardsigmoid", "hardswish", "mish", "softsign", "tanhshrink", "softshrink",
+    "hardshrink", "threshold", "prelu",
     "linear", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "max_pool1d_with_indices",
     "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
     "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d", "batch_norm",
@@ -103,14 +105,23 @@ def _maybe_inplace(input, result, inplace):
     return input.copy_(result) if inplace else result
 
 
+def _activation(input, compute, inplace):
+    """compute(input), written into input when inplace. Under autograd the computation reads
+    a copy: the ops behind it save their input for backward, and overwriting that input
+    would invalidate what they saved."""
+    if not inplace:
+        return compute(input)
+    source = input.clone() if input.requires_grad and _C.is_grad_enabled() else input
+    return input.copy_(compute(source))
+
+
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    result = _C.where(input > 0, input, input * negative_slope)
-    return _maybe_inplace(input, result, inplace)
+    return _activation(input, lambda x: _C.where(x > 0, x, x * negative_slope), inplace)
 
 
 def elu(input, alpha=1.0, inplace=False):
-    result = _C.where(input > 0, input, _C.expm1(_C.clamp(input, None, 0.0)) * alpha)
-    return _maybe_inplace(input, result, inplace)
+    return _activation(
+        input, lambda x: _C.where(x > 0, x, _C.expm1(_C.clamp(x, None, 0.0)) * alpha), inplace)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -124,7 +135,7 @@ def softplus(input, beta=1.0, threshold=20.0):
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return _maybe_inplace(input, _C.clamp(input, min_val, max_val), inplace)
+    return _activation(input, lambda x: _C.clamp(x, min_val, max_val), inplace)
 
 
 def relu6(input, inplace=False):
@@ -133,6 +144,80 @@ def relu6(input, inplace=False):
 
 def logsigmoid(input):
     return -softplus(-input)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: celu: alpha must not be 0")
+    return _activation(
+        input, lambda x: _C.where(x > 0, x, _C.expm1(_C.clamp(x / alpha, None, 0.0)) * alpha),
+        inplace)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    return _activation(input, lambda x: elu(x, _SELU_ALPHA) * _SELU_SCALE, inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    """relu6(x + 3) / 6."""
+    return _activation(input, lambda x: _C.clamp(x + 3.0, 0.0, 6.0) / 6.0, inplace)
+
+
+def hardswish(input, inplace=False):
+    """x * relu6(x + 3) / 6."""
+    return _activation(input, lambda x: x * (_C.clamp(x + 3.0, 0.0, 6.0) / 6.0), inplace)
+
+
+def mish(input, inplace=False):
+    """x * tanh(softplus(x))."""
+    return _activation(input, lambda x: x * _C.tanh(softplus(x)), inplace)
+
+
+def softsign(input):
+    return input / (_C.abs(input) + 1.0)
+
+
+def tanhshrink(input):
+    return input - _C.tanh(input)
+
+
+def softshrink(input, lambd=0.5):
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return _C.where(input > lambd, input - lambd,
+                    _C.where(input < -lambd, input + lambd, input * 0.0))
+
+
+def hardshrink(input, lambd=0.5):
+    return _C.where((input > lambd) | (input < -lambd), input, input * 0.0)
+
+
+def threshold(input, threshold, value, inplace=False):
+    """x where x > threshold, else value."""
+    # (NaN gets value, as in torch)
+    return _activation(input, lambda x: x.masked_fill(~(x > threshold), value), inplace)
+
+
+def prelu(input, weight):
+    """max(0, x) + weight * min(0, x), with one weight, or one per channel (dim 1)."""
+    if not isinstance(weight, _C.Tensor):
+        raise TypeError(f"prelu(): weight must be a Tensor, got {type(weight).__name__}")
+    if weight.dim() > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
+                           f"ndim = {weight.dim()}")
+    channels = input.shape[1] if input.dim() >= 2 else 1
+    if weight.numel() != 1 and weight.numel() != channels:
+        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                           f"parameter numbers = {weight.numel()} and channel size = {channels}.")
+    if weight.numel() != 1 and input.dim() >= 2:
+        weight = weight.reshape([channels] + [1] * (input.dim() - 2))
+    elif weight.numel() == 1:
+        weight = weight.reshape([])
+    return _C.where(input > 0, input, input * weight)
 
 
 def glu(input, dim=-1):

@@ -9,6 +9,8 @@ from deepseek.nn.modules.linear import (  # noqa: F401
 from deepseek.nn.modules.flatten import Flatten, Unflatten  # noqa: F401
 from deepseek.nn.modules.activation import (  # noqa: F401
     ReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax, MultiheadAttention,
+    LeakyReLU, ELU, CELU, SELU, Hardtanh, ReLU6, Hardsigmoid, Hardswish, Mish, Threshold,
+    Softplus, Softshrink, Hardshrink, LogSigmoid, Softsign, Tanhshrink, GLU, PReLU, Softmin,
 )
 from deepseek.nn.modules.loss import (  # noqa: F401
     L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, NLLLoss, CrossEntropyLoss, BCELoss,
