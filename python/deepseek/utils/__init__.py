@@ -1,2 +1,3 @@
-"""deepseek.utils: data loading (utils.data) and hook handles (utils.hooks)."""
-from deepseek.utils import data, hooks  # noqa: F401
+"""deepseek.utils: data loading (utils.data), hook handles (utils.hooks) and activation
+checkpointing (utils.checkpoint)."""
+from deepseek.utils import checkpoint, data, hooks  # noqa: F401
