@@ -74,6 +74,15 @@ from deepseek.amp.autocast_mode import (  # noqa: F401  (torch's top-level autoc
     set_autocast_cache_enabled,
 )
 from deepseek.compiler import compile  # noqa: F401  (returns the model unchanged)
+from deepseek._functional import (  # noqa: F401
+    atleast_1d, atleast_2d, atleast_3d, hstack, vstack, row_stack, dstack, column_stack,
+    tensor_split, hsplit, vsplit, dsplit, tensordot, kron, block_diag, rot90, logaddexp,
+    logaddexp2, copysign, sgn, heaviside, nansum, nanmean, xlogy, logit, deg2rad, rad2deg, sinc,
+    float_power, isposinf, isneginf, isreal, diff, triu_indices, tril_indices, aminmax,
+    trapezoid, trapz, cov, corrcoef, use_deterministic_algorithms,
+    are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled,
+)
+from deepseek import special  # noqa: F401
 from deepseek.backends.cuda import (  # noqa: F401
     set_float32_matmul_precision, get_float32_matmul_precision,
 )
