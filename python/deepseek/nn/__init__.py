@@ -6,6 +6,7 @@ from deepseek.nn.modules import (  # noqa: F401
     ReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax, MultiheadAttention,
     LeakyReLU, ELU, CELU, SELU, Hardtanh, ReLU6, Hardsigmoid, Hardswish, Mish, Threshold,
     Softplus, Softshrink, Hardshrink, LogSigmoid, Softsign, Tanhshrink, GLU, PReLU, Softmin,
+    Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
     L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, NLLLoss, CrossEntropyLoss, BCELoss,
     BCEWithLogitsLoss,
     Conv1d, Conv2d,

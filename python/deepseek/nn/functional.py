@@ -17,7 +17,7 @@ __all__ = [
     "relu", "relu_", "gelu", "silu", "tanh", "sigmoid", "leaky_relu", "elu", "softplus",
     "hardtanh", "relu6", "logsigmoid", "glu", "softmax", "log_softmax", "softmin", "normalize",
     "celu", "selu", "hardsigmoid", "hardswish", "mish", "softsign", "tanhshrink", "softshrink",
-    "hardshrink", "threshold", "prelu",
+    "hardshrink", "threshold", "prelu", "interpolate", "upsample",
     "linear", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "max_pool1d_with_indices",
     "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
     "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d", "batch_norm",
@@ -564,3 +564,6 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     return _nn.scaled_dot_product_attention(
         query, key, value, attn_mask, float(dropout_p), bool(is_causal),
         None if scale is None else float(scale), 0 if window_size is None else int(window_size))
+
+
+from deepseek.nn._interpolate import interpolate, upsample  # noqa: E402,F401

@@ -7,6 +7,9 @@ from deepseek.nn.modules.linear import (  # noqa: F401
     Identity, Linear, NonDynamicallyQuantizableLinear,
 )
 from deepseek.nn.modules.flatten import Flatten, Unflatten  # noqa: F401
+from deepseek.nn.modules.upsampling import (  # noqa: F401
+    Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
+)
 from deepseek.nn.modules.activation import (  # noqa: F401
     ReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax, MultiheadAttention,
     LeakyReLU, ELU, CELU, SELU, Hardtanh, ReLU6, Hardsigmoid, Hardswish, Mish, Threshold,
