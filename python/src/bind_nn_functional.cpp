@@ -36,6 +36,19 @@ void bind_conv(py::module_& nn) {
          py::arg("stride"), py::arg("padding"), py::arg("dilation"), py::arg("groups"));
   nn.def("conv2d", conv(&conv2d), py::arg("input"), py::arg("weight"), py::arg("bias"),
          py::arg("stride"), py::arg("padding"), py::arg("dilation"), py::arg("groups"));
+  auto transposed = [](auto fn) {
+    return [fn](const Tensor& x, const Tensor& w, const OptTensor& b, const IntVec& stride,
+                const IntVec& padding, const IntVec& output_padding, int64_t groups,
+                const IntVec& dilation) {
+      return fn(x, w, or_undefined(b), stride, padding, output_padding, groups, dilation);
+    };
+  };
+  nn.def("conv_transpose1d", transposed(&conv_transpose1d), py::arg("input"), py::arg("weight"),
+         py::arg("bias"), py::arg("stride"), py::arg("padding"), py::arg("output_padding"),
+         py::arg("groups"), py::arg("dilation"));
+  nn.def("conv_transpose2d", transposed(&conv_transpose2d), py::arg("input"), py::arg("weight"),
+         py::arg("bias"), py::arg("stride"), py::arg("padding"), py::arg("output_padding"),
+         py::arg("groups"), py::arg("dilation"));
 }
 
 void bind_pool(py::module_& nn) {

@@ -81,6 +81,8 @@ const std::unordered_map<std::string_view, Row>& table() {
       // nn_conv.cpp, nn_attention.cpp
       {"conv1d", {L, L}},
       {"conv2d", {L, L}},
+      {"conv_transpose1d", {L, L}},
+      {"conv_transpose2d", {L, L}},
       {"scaled_dot_product_attention", {L, L}},
       // softmax.cpp, nn_norm.cpp
       {"softmax", {N, F}},

@@ -72,6 +72,24 @@ TEST(NnConv, Conv1dIsConv2dOverAUnitHeight) {
   EXPECT_LT(max_abs_diff(y1, y2), 1e-12);
 }
 
+// A transposed convolution is the adjoint of the convolution with the same weight:
+// <conv2d(z, w), x> = <z, conv_transpose2d(x, w)> for every z of the transposed output's
+// shape (output_padding only widens that shape).
+TEST(NnConv, TransposedConvolutionIsTheAdjoint) {
+  for (DType dt : {DType::Float64, DType::Float32}) {
+    Tensor x = randn({2, 4, 3, 4}, dt), w = randn({4, 3, 3, 2}, dt);
+    Tensor y = conv_transpose2d(x, w, {}, {2, 3}, {1, 0}, {1, 2}, 2, {1});
+    ASSERT_EQ(y.sizes(), (Shape{2, 6, 6, 13}));  // (3-1)*2-2+2+1+1, (4-1)*3+1+2+1
+    Tensor z = randn(y.sizes(), dt);
+    const double lhs = sum(mul(conv2d(z, w, {}, {2, 3}, {1, 0}, {1}, 2), x)).item<double>();
+    const double rhs = sum(mul(z, y)).item<double>();
+    EXPECT_NEAR(lhs, rhs, (dt == DType::Float64 ? 1e-10 : 1e-3) * (1 + std::abs(rhs)));
+  }
+  Tensor y1 = conv_transpose1d(randn({4, 5}), randn({4, 2, 3}), randn({2}), {2});
+  EXPECT_EQ(y1.sizes(), (Shape{2, 11}));
+  EXPECT_THROW(conv_transpose2d(randn({1, 3, 3, 3}), randn({4, 2, 3, 3})), RuntimeError);
+}
+
 TEST(NnConv, TwiceDifferentiable) {
   // d/dw of sum(d(sum y^2)/dx) through create_graph: conv's backward ops record their own
   // backward. Compared against central differences in w.

@@ -373,6 +373,11 @@ ROWS = [
         x, w, padding="same", dilation=(2, 1), groups=2), (T(1, 4, 6, 5), T(4, 2, 2, 3))),
     Row("conv1d", lambda lib, x, w, b: nnf(lib).conv1d(x, w, b, stride=2, padding=2, dilation=2),
         (T(2, 2, 9), T(3, 2, 3), T(3))),
+    Row("conv_transpose2d", lambda lib, x, w, b: nnf(lib).conv_transpose2d(
+        x, w, b, stride=2, padding=1, output_padding=1, groups=2),
+        (T(1, 4, 3, 3), T(4, 1, 3, 2), T(2))),
+    Row("conv_transpose1d", lambda lib, x, w, b: nnf(lib).conv_transpose1d(
+        x, w, b, stride=3, dilation=2), (T(2, 2, 4), T(2, 3, 2), T(3))),
     Row("max_pool2d", lambda lib, x: nnf(lib).max_pool2d(x, 3, 2, 1, ceil_mode=True),
         (Distinct(1, 2, 5, 6),)),
     Row("max_pool2d_dilation", lambda lib, x: nnf(lib).max_pool2d(x, 2, 1, dilation=2),

@@ -34,6 +34,19 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias = {}
               const std::vector<int64_t>& stride = {1}, const ConvPadding& padding = {0},
               const std::vector<int64_t>& dilation = {1}, int64_t groups = 1);
 
+// Transposed convolutions (nn_conv_transpose.cpp): weight [in_channels, out_channels / groups,
+// *kernel]; argument order as PyTorch's (groups before dilation).
+Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor& bias = {},
+                        const std::vector<int64_t>& stride = {1},
+                        const std::vector<int64_t>& padding = {0},
+                        const std::vector<int64_t>& output_padding = {0}, int64_t groups = 1,
+                        const std::vector<int64_t>& dilation = {1});
+Tensor conv_transpose1d(const Tensor& input, const Tensor& weight, const Tensor& bias = {},
+                        const std::vector<int64_t>& stride = {1},
+                        const std::vector<int64_t>& padding = {0},
+                        const std::vector<int64_t>& output_padding = {0}, int64_t groups = 1,
+                        const std::vector<int64_t>& dilation = {1});
+
 // The gradient products of a 2-D convolution with parameters p, as differentiable ops (so
 // convolutions are twice differentiable): d(input) from grad_out and weight (a transposed
 // convolution), and d(weight) from grad_out and input. All operands are 4-D.

@@ -9,7 +9,7 @@ from deepseek.nn.modules import (  # noqa: F401
     Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
     L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, NLLLoss, CrossEntropyLoss, BCELoss,
     BCEWithLogitsLoss,
-    Conv1d, Conv2d,
+    Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d,
     MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
     AdaptiveMaxPool1d, AdaptiveMaxPool2d,
     BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, RMSNorm, GroupNorm,

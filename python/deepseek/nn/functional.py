@@ -18,7 +18,8 @@ __all__ = [
     "hardtanh", "relu6", "logsigmoid", "glu", "softmax", "log_softmax", "softmin", "normalize",
     "celu", "selu", "hardsigmoid", "hardswish", "mish", "softsign", "tanhshrink", "softshrink",
     "hardshrink", "threshold", "prelu", "interpolate", "upsample",
-    "linear", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "max_pool1d_with_indices",
+    "linear", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool1d",
+    "max_pool2d", "max_pool1d_with_indices",
     "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
     "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d", "batch_norm",
     "layer_norm", "rms_norm", "group_norm", "embedding", "one_hot", "dropout", "dropout1d",
@@ -285,6 +286,28 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv("conv2d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def _conv_transpose(fn, input, weight, bias, stride, padding, output_padding, groups,
+                    dilation):
+    _check_tensors(fn, input, weight)
+    _optional_tensor(bias, "bias")
+    return getattr(_nn, fn)(input, weight, bias, _int_list(stride, "stride"),
+                            _int_list(padding, "padding"),
+                            _int_list(output_padding, "output_padding"), int(groups),
+                            _int_list(dilation, "dilation"))
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose("conv_transpose1d", input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose("conv_transpose2d", input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
 
 
 # --------------------------------------------------------------------------------- pooling

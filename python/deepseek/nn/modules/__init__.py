@@ -19,7 +19,9 @@ from deepseek.nn.modules.loss import (  # noqa: F401
     L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, NLLLoss, CrossEntropyLoss, BCELoss,
     BCEWithLogitsLoss,
 )
-from deepseek.nn.modules.conv import Conv1d, Conv2d  # noqa: F401
+from deepseek.nn.modules.conv import (  # noqa: F401
+    Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d,
+)
 from deepseek.nn.modules.pooling import (  # noqa: F401
     MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
     AdaptiveMaxPool1d, AdaptiveMaxPool2d,

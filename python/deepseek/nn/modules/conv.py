@@ -1,4 +1,5 @@
-"""Conv1d and Conv2d: weight [out_channels, in_channels // groups, *kernel_size], PyTorch's
+"""Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d: weight [out_channels, in_channels //
+groups, *kernel_size] (transposed: [in_channels, out_channels // groups, ...]), PyTorch's
 arguments (padding as ints or 'same'/'valid', padding_mode zeros|reflect|replicate|circular),
 default initialisation and repr. The convolution itself is deepseek.nn.functional's."""
 import math
@@ -37,6 +38,7 @@ class _ConvNd(Module):
 
     _dims = 0
     _functional = None
+    _transposed = False
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
@@ -66,12 +68,15 @@ class _ConvNd(Module):
             self.padding = padding
         else:
             self.padding = _ntuple(padding, n, f"{name}: padding")
-        self.transposed = False
+        self.transposed = self._transposed
         self.output_padding = (0,) * n
         self.groups = groups
         self.padding_mode = padding_mode
         self._reversed_padding_repeated_twice = self._explicit_padding_amounts()
-        shape = [out_channels, in_channels // groups, *self.kernel_size]
+        if self._transposed:  # [in_channels, out_channels / groups, *kernel]
+            shape = [in_channels, out_channels // groups, *self.kernel_size]
+        else:
+            shape = [out_channels, in_channels // groups, *self.kernel_size]
         self.weight = Parameter(_C._empty(shape, dtype, _device(device), False))
         if bias:
             self.bias = Parameter(_C._empty([out_channels], dtype, _device(device), False))
@@ -121,6 +126,8 @@ class _ConvNd(Module):
             s += f", padding={self.padding}"
         if self.dilation != (1,) * self._dims:
             s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * self._dims:
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:
@@ -147,3 +154,63 @@ class Conv2d(_ConvNd):
 
     _dims = 2
     _functional = staticmethod(F.conv2d)
+
+
+class _ConvTransposeNd(_ConvNd):
+    """ConvTranspose1d/2d: the gradient of a convolution with respect to its input, as a
+    layer. weight is [in_channels, out_channels // groups, *kernel_size]."""
+
+    _transposed = True
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
+                 device=None, dtype=None):
+        name = type(self).__name__
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {name}')
+        if isinstance(padding, str):
+            raise ValueError(f"{name}: padding must be ints, not {padding!r}")
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device, dtype)
+        self.output_padding = _ntuple(output_padding, self._dims, f"{name}: output_padding")
+
+    def _output_padding(self, input, output_size):
+        """output_padding, or what makes the output output_size (PyTorch's rule)."""
+        if output_size is None:
+            return self.output_padding
+        n = self._dims
+        output_size = list(output_size)
+        non_spatial = 2 if input.dim() == n + 2 else 1
+        if len(output_size) == non_spatial + n:
+            output_size = output_size[non_spatial:]
+        if len(output_size) != n:
+            raise ValueError(f"ConvTranspose{n}D: for {input.dim()}D input, output_size must "
+                             f"have {n} or {non_spatial + n} elements (got {len(output_size)})")
+        min_sizes = [(input.shape[d + non_spatial] - 1) * self.stride[d] - 2 * self.padding[d]
+                     + self.dilation[d] * (self.kernel_size[d] - 1) + 1 for d in range(n)]
+        max_sizes = [m + s - 1 for m, s in zip(min_sizes, self.stride)]
+        for size, low, high in zip(output_size, min_sizes, max_sizes):
+            if size < low or size > high:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes "
+                                 f"range from {min_sizes} to {max_sizes} (for an input of "
+                                 f"{list(input.shape[non_spatial:])})")
+        return tuple(size - low for size, low in zip(output_size, min_sizes))
+
+    def forward(self, input, output_size=None):
+        return self._functional(input, self.weight, self.bias, self.stride, self.padding,
+                                self._output_padding(input, output_size), self.groups,
+                                self.dilation)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """1-D transposed convolution over [N, C_in, L] (or unbatched [C_in, L]) input."""
+
+    _dims = 1
+    _functional = staticmethod(F.conv_transpose1d)
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """2-D transposed convolution over [N, C_in, H, W] (or unbatched [C_in, H, W]) input."""
+
+    _dims = 2
+    _functional = staticmethod(F.conv_transpose2d)
