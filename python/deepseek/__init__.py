@@ -83,6 +83,7 @@ from deepseek._functional import (  # noqa: F401
     are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled,
 )
 from deepseek import special  # noqa: F401
+from deepseek.nn._losses_extra import cdist  # noqa: F401,E402
 from deepseek.backends.cuda import (  # noqa: F401
     set_float32_matmul_precision, get_float32_matmul_precision,
 )

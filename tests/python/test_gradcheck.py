@@ -470,6 +470,34 @@ ROWS = [
         (T(2, 3, low=0.1, high=0.9), T(2, 3, low=0, high=1))),
     Row("kl_div", lambda lib, x, y: nnf(lib).kl_div(x, y, reduction="batchmean"),
         (T(2, 3), T(2, 3, low=0.1, high=1))),
+    Row("cosine_similarity", lambda lib, x, y: nnf(lib).cosine_similarity(x, y),
+        (T(3, 4), T(3, 4))),
+    Row("pairwise_distance", lambda lib, x, y: nnf(lib).pairwise_distance(x, y),
+        (T(3, 4), T(3, 4))),
+    Row("cdist", lambda lib, x, y: lib.cdist(x, y), (T(3, 4), T(2, 4))),
+    Row("margin_ranking_loss", lambda lib, x, y, t: nnf(lib).margin_ranking_loss(
+        x, y, t, 0.1), (T(6), T(6), Const(np.array([1.0, -1, 1, -1, -1, 1]), "float64"))),
+    Row("hinge_embedding_loss", lambda lib, x, t: nnf(lib).hinge_embedding_loss(x, t, 0.5),
+        (Distinct(6, offset=0.025), Const(np.array([1.0, -1, 1, -1, -1, 1]), "float64"))),
+    Row("soft_margin_loss", lambda lib, x, t: nnf(lib).soft_margin_loss(x, t),
+        (T(6), Const(np.array([1.0, -1, 1, -1, -1, 1]), "float64"))),
+    Row("multilabel_soft_margin_loss", lambda lib, x, t: nnf(lib).multilabel_soft_margin_loss(
+        x, t), (T(3, 4), Const(np.array([[1.0, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]]),
+                               "float64"))),
+    Row("cosine_embedding_loss", lambda lib, x, y, t: nnf(lib).cosine_embedding_loss(
+        x, y, t, -0.9), (T(3, 4), T(3, 4), Const(np.array([1.0, -1, 1]), "float64"))),
+    Row("triplet_margin_loss", lambda lib, a, p, n: nnf(lib).triplet_margin_loss(
+        a, p, n, margin=5.0), (T(3, 4), T(3, 4), T(3, 4))),
+    Row("multi_margin_loss", lambda lib, x, t: nnf(lib).multi_margin_loss(x, t, p=2, margin=3.0),
+        (T(3, 4), Index([0, 3, 1]))),
+    Row("poisson_nll_loss", lambda lib, x, t: nnf(lib).poisson_nll_loss(x, t),
+        (T(3, 4), Const(np.array([[1.0, 0, 2, 3], [0, 4, 1, 1], [2, 2, 0, 5]]), "float64"))),
+    Row("gaussian_nll_loss", lambda lib, x, y, v: nnf(lib).gaussian_nll_loss(x, y, v),
+        (T(3, 4), T(3, 4), T(3, 4, low=0.5, high=2.0))),
+    Row("interpolate_bilinear", lambda lib, x: nnf(lib).interpolate(
+        x, size=(4, 5), mode="bilinear"), (T(1, 2, 3, 3),)),
+    Row("interpolate_nearest", lambda lib, x: nnf(lib).interpolate(x, scale_factor=2),
+        (T(1, 2, 3),)),
     # ---- nn.functional: pad, attention (whose backward is not differentiable again)
     Row("pad_constant", lambda lib, x: nnf(lib).pad(x, (1, -1, 2, 0), value=0.5), (T(2, 3, 4),)),
     Row("pad_reflect", lambda lib, x: nnf(lib).pad(x, (2, 1, 1, 2), mode="reflect"),

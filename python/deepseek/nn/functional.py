@@ -17,7 +17,10 @@ __all__ = [
     "relu", "relu_", "gelu", "silu", "tanh", "sigmoid", "leaky_relu", "elu", "softplus",
     "hardtanh", "relu6", "logsigmoid", "glu", "softmax", "log_softmax", "softmin", "normalize",
     "celu", "selu", "hardsigmoid", "hardswish", "mish", "softsign", "tanhshrink", "softshrink",
-    "hardshrink", "threshold", "prelu", "interpolate", "upsample",
+    "hardshrink", "threshold", "prelu", "interpolate", "upsample", "cosine_similarity",
+    "pairwise_distance", "cdist", "margin_ranking_loss", "hinge_embedding_loss",
+    "soft_margin_loss", "multilabel_soft_margin_loss", "cosine_embedding_loss",
+    "triplet_margin_loss", "multi_margin_loss", "poisson_nll_loss", "gaussian_nll_loss",
     "linear", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool1d",
     "max_pool2d", "max_pool1d_with_indices",
     "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
@@ -590,3 +593,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
 
 
 from deepseek.nn._interpolate import interpolate, upsample  # noqa: E402,F401
+from deepseek.nn._losses_extra import (  # noqa: E402,F401
+    cosine_similarity, pairwise_distance, cdist, margin_ranking_loss, hinge_embedding_loss,
+    soft_margin_loss, multilabel_soft_margin_loss, cosine_embedding_loss, triplet_margin_loss,
+    multi_margin_loss, poisson_nll_loss, gaussian_nll_loss,
+)

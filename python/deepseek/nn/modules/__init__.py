@@ -7,6 +7,7 @@ from deepseek.nn.modules.linear import (  # noqa: F401
     Identity, Linear, NonDynamicallyQuantizableLinear,
 )
 from deepseek.nn.modules.flatten import Flatten, Unflatten  # noqa: F401
+from deepseek.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from deepseek.nn.modules.upsampling import (  # noqa: F401
     Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
 )
@@ -18,6 +19,8 @@ from deepseek.nn.modules.activation import (  # noqa: F401
 from deepseek.nn.modules.loss import (  # noqa: F401
     L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, NLLLoss, CrossEntropyLoss, BCELoss,
     BCEWithLogitsLoss,
+    MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss,
+    CosineEmbeddingLoss, TripletMarginLoss, MultiMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
 )
 from deepseek.nn.modules.conv import (  # noqa: F401
     Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d,
