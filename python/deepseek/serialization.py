@@ -34,8 +34,9 @@ A whole nn.Module can be saved too (`torch.save(model, f)`): deepseek/_saved_obj
 stores its class name and attributes, and load rebuilds it from classes it is allowed to
 use (deepseek's own and those given to add_safe_globals / safe_globals, as
 torch.load(weights_only=True) does); no code of those classes runs on load. Sets, dtypes
-and devices keep their types anywhere in a checkpoint. Other stateful objects (an optimizer, a scheduler, ...) raise a TypeError that says
-to save their state_dict() instead.
+and devices keep their types anywhere in a checkpoint. Other stateful objects (an
+optimizer, a scheduler, ...) raise a TypeError that says to save their state_dict()
+instead.
 """
 import errno
 import os
