@@ -81,8 +81,10 @@ from deepseek._functional import (  # noqa: F401
     float_power, isposinf, isneginf, isreal, diff, triu_indices, tril_indices, aminmax,
     trapezoid, trapz, cov, corrcoef, use_deterministic_algorithms,
     are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled,
+    broadcast_shapes, broadcast_tensors,
 )
 from deepseek import special  # noqa: F401
+from deepseek import distributions  # noqa: F401,E402
 from deepseek.nn._losses_extra import cdist  # noqa: F401,E402
 from deepseek.backends.cuda import (  # noqa: F401
     set_float32_matmul_precision, get_float32_matmul_precision,

@@ -14,8 +14,32 @@ __all__ = [
     "nanmean", "xlogy", "logit", "deg2rad", "rad2deg", "sinc", "float_power", "isposinf",
     "isneginf", "isreal", "diff", "triu_indices", "tril_indices", "aminmax", "trapezoid",
     "trapz", "cov", "corrcoef", "use_deterministic_algorithms",
-    "are_deterministic_algorithms_enabled",
+    "are_deterministic_algorithms_enabled", "broadcast_shapes", "broadcast_tensors",
 ]
+
+
+def broadcast_shapes(*shapes):
+    """The shape all of `shapes` broadcast to (PyTorch's rules), or RuntimeError."""
+    result = []
+    for shape in shapes:
+        shape = [shape] if isinstance(shape, int) else list(shape)
+        if len(shape) > len(result):
+            result = [1] * (len(shape) - len(result)) + result
+        for i, n in enumerate(shape):
+            j = len(result) - len(shape) + i
+            if result[j] == 1:
+                result[j] = n
+            elif n != 1 and n != result[j]:
+                raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single "
+                                   f"shape.  Mismatch is between arg 0 and arg 1.")
+    from deepseek._size import Size
+    return Size(result)
+
+
+def broadcast_tensors(*tensors):
+    tensors = _tensors(tensors, "broadcast_tensors")
+    shape = list(broadcast_shapes(*[tuple(t.shape) for t in tensors]))
+    return tuple(t.expand(shape) for t in tensors)
 
 
 def _tensors(args, name):
