@@ -18,6 +18,7 @@ from deepseek.nn import functional as F
 from deepseek.nn import init
 from deepseek.nn.modules.module import Module
 from deepseek.nn.parameter import Parameter
+from deepseek.nn.utils import rnn as rnn_utils
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 
@@ -48,6 +49,13 @@ def _gru_step(input_gates, h, w_hh, b_hh):
 def _rnn_step(input_gates, h, w_hh, b_hh, nonlinearity):
     pre = input_gates + F.linear(h, w_hh, b_hh)
     return F.tanh(pre) if nonlinearity == "tanh" else F.relu(pre)
+
+
+def _step_mask(steps, lengths, device):
+    """[T, N, 1] bool: True where sequence n has a step t."""
+    from deepseek._factories import arange
+    t = arange(steps, device=device).reshape(-1, 1, 1)
+    return t < lengths.to(device).reshape(1, -1, 1)
 
 
 def _check_positive_int(value, name):
@@ -183,8 +191,8 @@ class RNNBase(Module):
 
     def _check_input(self, input):
         if not isinstance(input, Tensor):
-            raise TypeError(f"{self._name()}: input must be a Tensor, got "
-                            f"{type(input).__name__} (PackedSequence is not supported)")
+            raise TypeError(f"{self._name()}: input must be a Tensor or a PackedSequence, got "
+                            f"{type(input).__name__}")
         if input.dim() not in (2, 3):
             raise ValueError(f"{self._name()}: Expected input to be 2-D or 3-D but received "
                              f"{input.dim()}-D tensor")
@@ -205,8 +213,9 @@ class RNNBase(Module):
     def _zeros(self, shape, input):
         return _C._zeros(shape, input.dtype, input.device, False)
 
-    def _run(self, input, hx):
-        """input [T, N, I] (time-major, batched); hx a tuple of [L*D, N, *] states.
+    def _run(self, input, hx, mask=None):
+        """input [T, N, I] (time-major, batched); hx a tuple of [L*D, N, *] states; mask
+        [T, N, 1] (True where a sequence has a step t) for padded variable-length input.
         Returns (last layer's output [T, N, D*H_out], final states stacked like hx)."""
         num_directions = 2 if self.bidirectional else 1
         finals = [[] for _ in hx]
@@ -216,7 +225,7 @@ class RNNBase(Module):
             for direction in range(num_directions):
                 index = layer * num_directions + direction
                 states = tuple(h[index] for h in hx)
-                out, last = self._scan(layer_input, layer, direction, states)
+                out, last = self._scan(layer_input, layer, direction, states, mask)
                 outputs.append(out)
                 for store, state in zip(finals, last):
                     store.append(state)
@@ -225,19 +234,35 @@ class RNNBase(Module):
                 layer_input = F.dropout(layer_input, self.dropout, True)
         return layer_input, tuple(_C.stack(store, 0) for store in finals)
 
-    def _scan(self, input, layer, direction, states):
-        """One direction of one layer over all time steps."""
+    def _scan(self, input, layer, direction, states, mask=None):
+        """One direction of one layer over all time steps. With a mask, a sequence's states
+        stand still (and its outputs are 0) past its end, so the forward direction ends on
+        each sequence's last step and the reverse one starts there."""
         w_ih, w_hh, b_ih, b_hh, w_hr = self._layer_weights(layer, direction)
         input_gates = F.linear(input, w_ih, b_ih)  # all steps in one GEMM
         steps = range(input.shape[0])
         outputs = [None] * input.shape[0]
         for t in (reversed(steps) if direction == 1 else steps):
-            states = self._cell(input_gates[t], states, w_hh, b_hh, w_hr)
-            outputs[t] = states[0]
+            new = self._cell(input_gates[t], states, w_hh, b_hh, w_hr)
+            if mask is None:
+                states = new
+                outputs[t] = new[0]
+            else:
+                states = tuple(_C.where(mask[t], n, old) for n, old in zip(new, states))
+                outputs[t] = _C.where(mask[t], new[0], new[0] * 0)
         return _C.stack(outputs, 0), states
 
     def forward(self, input, hx=None):
+        packed = None
+        if isinstance(input, rnn_utils.PackedSequence):
+            # Run on the padded batch in the caller's order, freezing each sequence's states
+            # past its end; hx and the final states are in the caller's order, as in torch.
+            packed = input
+            input, lengths = rnn_utils.pad_packed_sequence(packed)
+            mask = _step_mask(input.shape[0], lengths, input.device)
         self._check_input(input)
+        if packed is not None:
+            return self._forward_packed(packed, input, mask, hx)
         batched = input.dim() == 3
         if not batched:
             input = input.unsqueeze(1)
@@ -263,6 +288,18 @@ class RNNBase(Module):
         elif self.batch_first:
             output = output.transpose(0, 1)
         return output, self._pack_states(finals)
+
+    def _forward_packed(self, packed, input, mask, hx):
+        num_directions = 2 if self.bidirectional else 1
+        expected = self._state_shapes(self.num_layers * num_directions, input.shape[1])
+        if hx is None:
+            hx = tuple(self._zeros(shape, input) for shape in expected)
+        else:
+            hx = self._as_state_tuple(hx)
+            for state, shape, label in zip(hx, expected, self._state_labels()):
+                self._check_hidden(state, shape, label, True)
+        output, finals = self._run(input, hx, mask)
+        return rnn_utils.pack_like(output, packed), self._pack_states(finals)
 
     # Subclasses describe their hidden state: one tensor (RNN, GRU) or two (LSTM).
     def _state_shapes(self, layers, batch):
