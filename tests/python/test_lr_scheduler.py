@@ -95,6 +95,19 @@ CASES = {
     "SequentialLR_three": (lambda m: lambda o: m.SequentialLR(
         o, [m.ConstantLR(o, factor=0.5, total_iters=2), m.ExponentialLR(o, gamma=0.8),
             m.StepLR(o, step_size=2)], milestones=[3, 7]), 14),
+    "CosineAnnealingWarmRestarts": (lambda m: lambda o: m.CosineAnnealingWarmRestarts(
+        o, T_0=4, eta_min=1e-3), 20),
+    "CosineAnnealingWarmRestarts_mult": (lambda m: lambda o: m.CosineAnnealingWarmRestarts(
+        o, T_0=2, T_mult=3), 30),
+    "CyclicLR_triangular": (lambda m: lambda o: m.CyclicLR(o, 0.01, 0.1, step_size_up=3), 20),
+    "CyclicLR_triangular2": (lambda m: lambda o: m.CyclicLR(
+        o, [0.01, 0.02], [0.1, 0.3], step_size_up=2, step_size_down=4, mode="triangular2"), 30),
+    "CyclicLR_exp_range": (lambda m: lambda o: m.CyclicLR(
+        o, 0.01, 0.1, step_size_up=4, mode="exp_range", gamma=0.97, base_momentum=0.7,
+        max_momentum=0.95), 25),
+    "CyclicLR_scale_fn": (lambda m: lambda o: m.CyclicLR(
+        o, 0.01, 0.1, step_size_up=3, scale_fn=lambda x: 0.5 ** x, scale_mode="iterations",
+        cycle_momentum=False), 20),
     "ChainedScheduler": (lambda m: lambda o: m.ChainedScheduler(
         [m.ConstantLR(o, factor=0.1, total_iters=2), m.ExponentialLR(o, gamma=0.9)]), 10),
 }
@@ -282,3 +295,28 @@ def test_schedulers_drive_deepseek_optimizers_like_torch(kind):
         expect = _run(make(torch.optim.lr_scheduler), torch_opt, 14)
         got = _run(make(ours), deepseek_optimizer(), 14)
     _assert_same(got, expect)
+
+
+def test_warm_restarts_with_fractional_epochs_match_torch():
+    epochs = [0, 0.5, 1.25, 3.9, 4.0, 9.5, 20.0, 2.0]
+    results = []
+    for module, opt in ((torch.optim.lr_scheduler, _torch_optimizer()),
+                        (ours, FakeOptimizer())):
+        scheduler = module.CosineAnnealingWarmRestarts(opt, T_0=3, T_mult=2, eta_min=0.001)
+        lrs = []
+        for epoch in epochs:
+            scheduler.step(epoch)
+            lrs.append([group["lr"] for group in opt.param_groups])
+        results.append(lrs)
+    _assert_same(results[1], results[0])
+
+
+def test_cyclic_schedulers_check_their_arguments():
+    with pytest.raises(ValueError, match="Expected positive integer T_0"):
+        ours.CosineAnnealingWarmRestarts(FakeOptimizer(), T_0=0)
+    with pytest.raises(ValueError, match="mode is invalid and scale_fn is None"):
+        ours.CyclicLR(FakeOptimizer(momentum=0.9), 0.01, 0.1, mode="bogus")
+    with pytest.raises(ValueError, match="optimizer must support momentum"):
+        ours.CyclicLR(FakeOptimizer(), 0.01, 0.1)
+    with pytest.raises(ValueError, match="expected 2 values for max_lr, got 3"):
+        ours.CyclicLR(FakeOptimizer(momentum=0.9), 0.01, [0.1, 0.2, 0.3])

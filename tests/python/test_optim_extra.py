@@ -1,5 +1,5 @@
-"""Adadelta, Adamax, NAdam, RAdam and LBFGS (the optimizers written in tensor ops) against
-torch 1.13's torch.optim in float64 over several steps, and against numpy formulas where
+"""Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD and LBFGS (the optimizers written in tensor
+ops) against torch 1.13's torch.optim in float64 over several steps, and against numpy formulas where
 torch 1.13 differs from torch 2.x (NAdam) or lacks an option (maximize,
 decoupled_weight_decay)."""
 import math
@@ -45,6 +45,12 @@ CASES = {
     "Adamax": lambda lib, ps: lib.optim.Adamax(
         groups(ps, dict(lr=0.05), dict(betas=(0.8, 0.9), weight_decay=0.2)), eps=1e-6),
     "Adamax-maximize": lambda lib, ps: lib.optim.Adamax(ps, lr=0.1, maximize=True),
+    "Rprop": lambda lib, ps: lib.optim.Rprop(
+        groups(ps, dict(lr=0.05), dict(etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)))),
+    "Rprop-maximize": lambda lib, ps: lib.optim.Rprop(ps, lr=0.02, maximize=True),
+    "ASGD": lambda lib, ps: lib.optim.ASGD(
+        groups(ps, dict(lr=0.05, t0=3), dict(lambd=1e-2, alpha=0.6, weight_decay=0.1))),
+    "ASGD-maximize": lambda lib, ps: lib.optim.ASGD(ps, lr=0.02, t0=2, maximize=True),
     "RAdam": lambda lib, ps: lib.optim.RAdam(
         groups(ps, dict(lr=0.05), dict(betas=(0.7, 0.99), weight_decay=0.1)), eps=1e-6),
 }
@@ -58,6 +64,9 @@ def test_matches_torch_optim(name):
     want, ref_opt = run(reference, make, sign=sign)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-7, atol=1e-12)
+    if name.startswith("ASGD"):  # the averaged parameters too
+        for p, ref_p in zip(opt.state.values(), ref_opt.state.values()):
+            np.testing.assert_allclose(p["ax"].numpy(), ref_p["ax"].numpy(), rtol=1e-7)
     ref_state = ref_opt.state_dict()["state"]
     for index, state in opt.state_dict()["state"].items():
         assert sorted(state) == sorted(ref_state[index])

@@ -8,10 +8,11 @@ of floating-point operations, so the lr sequences agree to the last bit; step(ep
 uses the closed forms, as PyTorch does.
 
 The schedulers live in this package's modules (scheduler.py: the LRScheduler base;
-epoch_formulas.py, composition.py, one_cycle.py, plateau.py) and are all importable from
+epoch_formulas.py, composition.py, cyclic.py, one_cycle.py, plateau.py) and are all importable from
 here, as from torch.optim.lr_scheduler.
 """
 from deepseek.optim.lr_scheduler.composition import ChainedScheduler, SequentialLR
+from deepseek.optim.lr_scheduler.cyclic import CosineAnnealingWarmRestarts, CyclicLR
 from deepseek.optim.lr_scheduler.epoch_formulas import (
     ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, MultiplicativeLR,
     MultiStepLR, PolynomialLR, StepLR,
@@ -26,4 +27,5 @@ _LRScheduler = LRScheduler  # PyTorch's older name
 
 __all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR",
            "ConstantLR", "LinearLR", "ExponentialLR", "SequentialLR", "CosineAnnealingLR",
-           "ChainedScheduler", "ReduceLROnPlateau", "OneCycleLR", "PolynomialLR"]
+           "ChainedScheduler", "ReduceLROnPlateau", "OneCycleLR", "PolynomialLR",
+           "CosineAnnealingWarmRestarts", "CyclicLR"]
