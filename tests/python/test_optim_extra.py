@@ -1,6 +1,6 @@
 """Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD and LBFGS (the optimizers written in tensor
-ops) against torch 1.13's torch.optim in float64 over several steps, and against numpy formulas where
-torch 1.13 differs from torch 2.x (NAdam) or lacks an option (maximize,
+ops) against torch 1.13's torch.optim in float64 over several steps, and against numpy
+formulas where torch 1.13 differs from torch 2.x (NAdam) or lacks an option (maximize,
 decoupled_weight_decay)."""
 import math
 
