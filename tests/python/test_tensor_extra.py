@@ -1,0 +1,50 @@
+"""Tensor.unfold, fill_diagonal_, log_normal_/cauchy_/geometric_ and the CPU memory
+no-ops, against PyTorch 1.13 (values) or their distributions (random fills)."""
+import numpy as np
+import pytest
+import torch
+
+import deepseek as ds
+
+X = np.arange(24.0).reshape(4, 6)
+
+
+@pytest.mark.parametrize("args", [(1, 3, 2), (0, 2, 1), (1, 6, 1), (-1, 1, 4), (0, 4, 3)])
+def test_unfold_matches_torch_and_is_a_differentiable_view(args):
+    ours, theirs = ds.tensor(X).unfold(*args), torch.tensor(X).unfold(*args)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    x = ds.tensor(X, requires_grad=True)
+    x.unfold(*args).sum().backward()
+    xt = torch.tensor(X, requires_grad=True)
+    xt.unfold(*args).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), xt.grad.numpy())
+    with pytest.raises(RuntimeError, match="maximum size for tensor at dimension 1 is 6"):
+        ds.tensor(X).unfold(1, 7, 1)
+
+
+@pytest.mark.parametrize("shape,wrap", [((3, 3), False), ((5, 3), False), ((7, 3), True),
+                                        ((3, 5), False), ((2, 2, 2), False)])
+def test_fill_diagonal_matches_torch(shape, wrap):
+    ours = ds.zeros(*shape).fill_diagonal_(5.0, wrap)
+    theirs = torch.zeros(*shape).fill_diagonal_(5.0, wrap)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_random_fills_have_their_distributions():
+    ds.manual_seed(0)
+    n = 50000
+    geometric = ds.empty(n).geometric_(0.25)
+    assert float(geometric.min()) >= 1 and abs(float(geometric.mean()) - 4.0) < 0.1
+    log_normal = ds.empty(n, dtype=ds.float64).log_normal_(0.5, 0.25).log()
+    assert abs(float(log_normal.mean()) - 0.5) < 0.01
+    assert abs(float(log_normal.std()) - 0.25) < 0.01
+    cauchy = ds.empty(n, dtype=ds.float64).cauchy_(1.0, 2.0)
+    assert abs(float(cauchy.median()) - 1.0) < 0.1  # (no mean: the median)
+    quartiles = np.quantile(cauchy.numpy(), [0.25, 0.75])
+    np.testing.assert_allclose(quartiles, [-1.0, 3.0], atol=0.15)  # median -/+ sigma
+
+
+def test_memory_placement_no_ops():
+    x = ds.ones(3)
+    assert x.pin_memory() is x and not x.is_pinned()
+    assert x.share_memory_() is x and not x.is_shared()
