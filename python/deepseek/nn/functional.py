@@ -21,6 +21,9 @@ __all__ = [
     "pairwise_distance", "cdist", "margin_ranking_loss", "hinge_embedding_loss",
     "soft_margin_loss", "multilabel_soft_margin_loss", "cosine_embedding_loss",
     "triplet_margin_loss", "multi_margin_loss", "poisson_nll_loss", "gaussian_nll_loss",
+    "instance_norm", "local_response_norm", "pixel_shuffle", "pixel_unshuffle",
+    "channel_shuffle", "bilinear", "unfold", "fold", "softmax2d", "alpha_dropout",
+    "feature_alpha_dropout",
     "linear", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool1d",
     "max_pool2d", "max_pool1d_with_indices",
     "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
@@ -597,4 +600,8 @@ from deepseek.nn._losses_extra import (  # noqa: E402,F401
     cosine_similarity, pairwise_distance, cdist, margin_ranking_loss, hinge_embedding_loss,
     soft_margin_loss, multilabel_soft_margin_loss, cosine_embedding_loss, triplet_margin_loss,
     multi_margin_loss, poisson_nll_loss, gaussian_nll_loss,
+)
+from deepseek.nn._functional_layers import (  # noqa: E402,F401
+    instance_norm, local_response_norm, pixel_shuffle, pixel_unshuffle, channel_shuffle,
+    bilinear, unfold, fold, softmax2d, alpha_dropout, feature_alpha_dropout,
 )

@@ -247,6 +247,13 @@ class LogSoftmax(_SoftmaxBase):
         return F.log_softmax(input, self.dim, _stacklevel=5)
 
 
+class Softmax2d(Module):
+    """Softmax over the channels of [N, C, H, W] (or [C, H, W]) input."""
+
+    def forward(self, input):
+        return F.softmax2d(input)
+
+
 class Softmin(_SoftmaxBase):
     def forward(self, input):
         return F.softmin(input, self.dim, _stacklevel=5)

@@ -54,3 +54,35 @@ class Linear(Module):
 class NonDynamicallyQuantizableLinear(Linear):
     """A Linear under another name: MultiheadAttention's out_proj has this type in PyTorch
     (which then does not quantize it dynamically), so reprs and type checks match."""
+
+
+class Bilinear(Module):
+    """y = x1^T A x2 + b, weight [out_features, in1_features, in2_features]."""
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None,
+                 dtype=None):
+        super().__init__()
+        if isinstance(device, str):
+            device = _C.device(device)
+        self.in1_features, self.in2_features = in1_features, in2_features
+        self.out_features = out_features
+        self.weight = Parameter(_C._empty([out_features, in1_features, in2_features], dtype,
+                                          device, False))
+        if bias:
+            self.bias = Parameter(_C._empty([out_features], dtype, device, False))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        bound = 1 / math.sqrt(self.weight.shape[1])
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
