@@ -60,3 +60,4 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         from deepseek import zeros_like
         result = tuple(g if g is not None else zeros_like(i) for g, i in zip(result, inputs))
     return result
+from deepseek.autograd import functional  # noqa: F401,E402
