@@ -11,5 +11,7 @@ from deepseek.utils.data.sampler import (  # noqa: F401
     WeightedRandomSampler,
 )
 from deepseek.utils.data import datasets  # noqa: F401
+from deepseek.utils.data.distributed import DistributedSampler  # noqa: F401
+from deepseek.utils.data import distributed  # noqa: F401
 
 _tensor_transport.register()
