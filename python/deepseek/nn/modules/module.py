@@ -13,6 +13,7 @@ from deepseek import _C
 from deepseek._C import Tensor
 from deepseek._tensor import _parse_to
 from deepseek.autograd.grad_mode import no_grad
+from deepseek.nn.modules._backward_hooks import BackwardHookRun
 from deepseek.nn.modules._state_dict import StateDictMixin
 from deepseek.nn.parameter import Parameter
 from deepseek.utils.hooks import RemovableHandle
@@ -73,6 +74,7 @@ class Module(StateDictMixin):
         set_plain("_non_persistent_buffers_set", set())
         set_plain("_modules", OrderedDict())
         set_plain("_forward_hooks", OrderedDict())
+        set_plain("_backward_hooks", OrderedDict())
         set_plain("_forward_hooks_with_kwargs", set())
         set_plain("_forward_pre_hooks", OrderedDict())
         set_plain("_forward_pre_hooks_with_kwargs", set())
@@ -384,6 +386,21 @@ class Module(StateDictMixin):
         return self._add_hook(self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs,
                               hook, prepend, with_kwargs)
 
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(module, grad_input, grad_output) -> None or new grad_input, run when the
+        gradients with respect to the module's tensor inputs are computed."""
+        if "_backward_hooks" not in self.__dict__:
+            object.__setattr__(self, "_backward_hooks", OrderedDict())
+        return self._add_hook(self._backward_hooks, set(), hook, prepend, False)
+
+    def register_backward_hook(self, hook):
+        """PyTorch's deprecated form; here the same as register_full_backward_hook."""
+        return self.register_full_backward_hook(hook)
+
+    def share_memory(self):
+        """A no-op here (see Tensor.share_memory_); returns the module."""
+        return self
+
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
         """hook(module, args, output) -> None or a replacement output.
         With with_kwargs=True: hook(module, args, kwargs, output)."""
@@ -413,6 +430,10 @@ class Module(StateDictMixin):
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        backward_hooks = list(getattr(self, "_backward_hooks", {}).values())
+        run = BackwardHookRun(self, backward_hooks) if backward_hooks else None
+        if run is not None:
+            args = run.wrap_inputs(args)
         output = self.forward(*args, **kwargs)
         for hook_id, hook in list(self._forward_hooks.items()):
             if hook_id in self._forward_hooks_with_kwargs:
@@ -421,6 +442,8 @@ class Module(StateDictMixin):
                 result = hook(self, args, output)
             if result is not None:
                 output = result
+        if run is not None:
+            output = run.wrap_outputs(output)
         return output
 
     __call__ = _call_impl
