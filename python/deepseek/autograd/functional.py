@@ -43,6 +43,16 @@ def _grad(outputs, inputs, grad_outputs, create_graph):
                 create_graph=create_graph, allow_unused=True)
 
 
+def _input_vector(v, inputs, name):
+    """v as a tuple, or ones when the function takes a single one-element tensor."""
+    if v is not None:
+        return _as_tuple(v, "v", name)[1]
+    if len(inputs) != 1 or inputs[0].numel() != 1:
+        raise RuntimeError("The vector v can only be None if the input to the user-provided "
+                           "function is a single Tensor with a single element.")
+    return (ones_like(inputs[0]),)
+
+
 def _fill(grads, like):
     return tuple(zeros_like(x) if g is None else g for g, x in zip(grads, like))
 
@@ -77,27 +87,13 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
     with enable_grad():
         inputs = _prepare(inputs, create_graph)
-        if v is None:
-            if len(inputs) != 1 or inputs[0].numel() != 1:
-                raise RuntimeError("The vector v can only be None if the input to the "
-                                   "user-provided function is a single Tensor with a single "
-                                   "element.")
-            v = (ones_like(inputs[0]),)
-        else:
-            _, v = _as_tuple(v, "v", "jvp")
+        v = _input_vector(v, inputs, "jvp")
         outputs = func(*inputs)
         is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function",
                                               "jvp")
         dummies = tuple(zeros_like(o).requires_grad_(True) for o in outputs)
         vjps = _fill(_grad(outputs, inputs, dummies, True), inputs)
-        from deepseek.autograd import grad
-        needed = [(g, w) for g, w in zip(vjps, v) if g.requires_grad]
-        if needed:
-            jv = grad([g for g, _ in needed], dummies, [w for _, w in needed],
-                      retain_graph=True, create_graph=create_graph, allow_unused=True)
-        else:
-            jv = (None,) * len(dummies)
-        jv = _fill(jv, outputs)
+        jv = _fill(_grad(vjps, dummies, v, create_graph), outputs)
     outputs = tuple(o if create_graph else o.detach() for o in outputs)
     jv = tuple(g if create_graph else g.detach() for g in jv)
     return _unwrap(is_outputs_tuple, outputs), _unwrap(is_outputs_tuple, jv)
@@ -177,24 +173,10 @@ def _hessian_vector(func, inputs, v, create_graph, name):
         if not isinstance(out, _C.Tensor) or out.numel() != 1:
             raise RuntimeError(f"The function given to {name} should return a single Tensor "
                                "with a single element.")
-        if v is None:
-            if len(inputs) != 1 or inputs[0].numel() != 1:
-                raise RuntimeError("The vector v can only be None if the input to the "
-                                   "user-provided function is a single Tensor with a single "
-                                   "element.")
-            v = (ones_like(inputs[0]),)
-        else:
-            _, v = _as_tuple(v, "v", name)
+        v = _input_vector(v, inputs, name)
         grads = _fill(_grad((out.reshape([]),), inputs, (ones_like(out.reshape([])),), True),
                       inputs)
-        needed = [(g, w) for g, w in zip(grads, v) if g.requires_grad]
-        from deepseek.autograd import grad
-        if needed:
-            result = grad([g for g, _ in needed], inputs, [w for _, w in needed],
-                          retain_graph=True, create_graph=create_graph, allow_unused=True)
-        else:
-            result = (None,) * len(inputs)
-        result = _fill(result, inputs)
+        result = _fill(_grad(grads, inputs, v, create_graph), inputs)
     out = out if create_graph else out.detach()
     result = tuple(r if create_graph else r.detach() for r in result)
     return out, _unwrap(is_inputs_tuple, result)
