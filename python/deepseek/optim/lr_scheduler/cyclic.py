@@ -54,10 +54,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             values = self.get_lr()
         finally:
             self._get_lr_called_within_step = False
-        for i, (group, lr) in enumerate(zip(self.optimizer.param_groups, values)):
-            group["lr"] = lr
-            self.print_lr(self.verbose, i, lr, epoch)
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        self._set_lrs(values, epoch)
 
 
 def _per_group(name, optimizer, value):

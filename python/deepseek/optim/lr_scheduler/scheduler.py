@@ -117,6 +117,10 @@ class LRScheduler:
                 values = closed_form() if closed_form is not None else self.get_lr()
         finally:
             self._get_lr_called_within_step = False
+        self._set_lrs(values, epoch)
+
+    def _set_lrs(self, values, epoch=None):
+        """Writes the new lrs into the param groups (announcing them when verbose)."""
         for i, (group, lr) in enumerate(zip(self.optimizer.param_groups, values)):
             group["lr"] = lr
             self.print_lr(self.verbose, i, lr, epoch)
