@@ -510,6 +510,9 @@ ROWS = [
         (T(1, 2, 4, 5),)),
     Row("fold", lambda lib, x: nnf(lib).fold(x, (4, 5), 2), (T(1, 8, 12),)),
     Row("softmax2d", lambda lib, x: lib.nn.Softmax2d()(x), (T(1, 3, 2, 2),)),
+    Row("embedding_bag", lambda lib, w, p: nnf(lib).embedding_bag(
+        lib.tensor([1, 2, 4, 0, 3]), w, lib.tensor([0, 2]), mode="sum", per_sample_weights=p),
+        (T(5, 3), T(5))),
     # ---- nn.functional: pad, attention (whose backward is not differentiable again)
     Row("pad_constant", lambda lib, x: nnf(lib).pad(x, (1, -1, 2, 0), value=0.5), (T(2, 3, 4),)),
     Row("pad_reflect", lambda lib, x: nnf(lib).pad(x, (2, 1, 1, 2), mode="reflect"),

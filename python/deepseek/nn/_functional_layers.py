@@ -1,7 +1,7 @@
 """nn.functional ops composed from other deepseek ops (PyTorch's formulas; autograd
 differentiates the compositions): instance_norm, local_response_norm, pixel_shuffle,
 pixel_unshuffle, channel_shuffle, bilinear, unfold (im2col), fold (col2im), softmax2d,
-alpha_dropout and feature_alpha_dropout.
+alpha_dropout, feature_alpha_dropout and embedding_bag.
 
 unfold is a grouped convolution with one-hot kernels (one output channel per channel and
 kernel position, in PyTorch's order), and fold is its adjoint, the transposed convolution
@@ -216,3 +216,78 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     result = _alpha_dropout(input, p, training, feature=True)
     return input.copy_(result) if inplace and result is not input else result
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
+                  scale_grad_by_freq=False, mode="mean", sparse=False,
+                  per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """Sums, means or maxima of bags of embedding rows: input [B, N] (B bags of N) or a 1-D
+    input cut into bags at `offsets`. padding_idx entries take no part; an empty bag gives
+    zeros."""
+    from deepseek._factories import tensor, zeros
+    from deepseek.nn.functional import embedding
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError(f"mode has to be one of sum, mean or max, got {mode!r}")
+    if sparse:
+        raise NotImplementedError("embedding_bag: sparse gradients are not supported")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. "
+                                  f"per_sample_weights is only supported for mode='sum' (got "
+                                  f"mode='{mode}'). Please open a feature request on GitHub.")
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated "
+                             "is a mini-batch of fixed length sequences.")
+        bags, length = input.shape
+        offsets_list = [i * length for i in range(bags)]
+        flat = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        offsets_list = [int(o) for o in offsets.tolist()]
+        if include_last_offset:
+            offsets_list = offsets_list[:-1]
+        flat = input
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                         f"{input.dim()}")
+    n = flat.shape[0]
+    ends = offsets_list[1:] + [n if not include_last_offset or input.dim() == 2
+                               else int(offsets.tolist()[-1])]
+    ids = flat.tolist()
+    segment, keep = [], []
+    for bag, (start, end) in enumerate(zip(offsets_list, ends)):
+        for k in range(start, end):
+            if padding_idx is None or ids[k] != padding_idx:
+                segment.append(bag)
+                keep.append(k)
+    bags = len(offsets_list)
+    dim = weight.shape[1]
+    keep_t = tensor(keep, dtype=_C.int64, device=weight.device)
+    rows = embedding(flat.index_select(0, keep_t), weight, None, max_norm, norm_type,
+                     scale_grad_by_freq)
+    if per_sample_weights is not None:
+        rows = rows * per_sample_weights.index_select(0, keep_t).unsqueeze(1)
+    segment_t = tensor(segment, dtype=_C.int64, device=weight.device)
+    base = zeros(bags, dim, dtype=weight.dtype, device=weight.device)
+    if mode == "max":
+        out = []
+        for bag in range(bags):
+            members = [i for i, s in enumerate(segment) if s == bag]
+            if members:
+                picked = rows.index_select(0, tensor(members, dtype=_C.int64,
+                                                     device=weight.device))
+                out.append(picked.max(0).values)
+            else:
+                out.append(base[bag])
+        return _C.stack(out, 0) if out else base
+    total = base.index_add(0, segment_t, rows)
+    if mode == "sum":
+        return total
+    counts = [0] * bags
+    for s in segment:
+        counts[s] += 1
+    divisor = tensor([max(c, 1) for c in counts], dtype=weight.dtype, device=weight.device)
+    return total / divisor.unsqueeze(1)

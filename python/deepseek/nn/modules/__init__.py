@@ -43,7 +43,7 @@ from deepseek.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d 
 from deepseek.nn.modules.normalization import (  # noqa: F401
     LayerNorm, RMSNorm, GroupNorm, LocalResponseNorm,
 )
-from deepseek.nn.modules.sparse import Embedding  # noqa: F401
+from deepseek.nn.modules.sparse import Embedding, EmbeddingBag  # noqa: F401
 from deepseek.nn.modules.dropout import (  # noqa: F401
     Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout,
 )
