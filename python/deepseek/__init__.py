@@ -53,7 +53,8 @@ from deepseek._tensor import set_printoptions  # noqa: F401
 from deepseek._factories import (  # noqa: F401
     tensor, as_tensor, empty, zeros, ones, full, arange, rand, randn, randint,
     empty_like, zeros_like, ones_like, full_like, rand_like, randn_like, randint_like,
-    scalar_tensor, is_tensor, is_floating_point, numel, normal, meshgrid,
+    scalar_tensor, is_tensor, is_floating_point, numel, normal, meshgrid, empty_strided,
+    frombuffer,
     FloatTensor, DoubleTensor, HalfTensor, BFloat16Tensor, LongTensor, IntTensor, ShortTensor,
     CharTensor, ByteTensor, BoolTensor,
 )
@@ -86,6 +87,8 @@ from deepseek._functional import (  # noqa: F401
 )
 from deepseek import special  # noqa: F401
 from deepseek import distributions  # noqa: F401,E402
+from deepseek import jit, testing, version  # noqa: F401,E402
+from deepseek._type_info import finfo, iinfo  # noqa: F401,E402
 from deepseek.nn._losses_extra import cdist  # noqa: F401,E402
 from deepseek.backends.cuda import (  # noqa: F401
     set_float32_matmul_precision, get_float32_matmul_precision,

@@ -215,3 +215,24 @@ def legacy_type_dtype(name):
     if short not in _LEGACY_TYPES:
         raise ValueError(f"invalid type: '{name}'")
     return _LEGACY_TYPES[short].dtype, ".cuda." in name
+
+
+def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, **kw):
+    """Uninitialised memory viewed with the given sizes and strides."""
+    size, stride = [int(s) for s in size], [int(s) for s in stride]
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape ({len(stride)} vs "
+                           f"{len(size)})")
+    extent = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    base = _C._empty([extent], dtype, _device(device), False)
+    out = base.as_strided(size, stride)
+    return out.requires_grad_() if requires_grad else out
+
+
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-D tensor sharing the memory of an object with the buffer protocol."""
+    import numpy as np
+    name = str(dtype).rpartition(".")[2]
+    array = np.frombuffer(buffer, dtype=np.dtype(name), count=count, offset=offset)
+    out = _C.from_numpy(array)
+    return out.requires_grad_() if requires_grad else out
