@@ -61,3 +61,4 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         result = tuple(g if g is not None else zeros_like(i) for g, i in zip(result, inputs))
     return result
 from deepseek.autograd import functional  # noqa: F401,E402
+from deepseek.autograd import profiler  # noqa: F401,E402

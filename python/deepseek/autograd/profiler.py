@@ -1,0 +1,2 @@
+"""torch.autograd.profiler: record_function (see deepseek.profiler)."""
+from deepseek.profiler import profile, record_function  # noqa: F401
