@@ -19,14 +19,14 @@ def _fail_on_one(rank):
 
 
 def test_spawn_runs_each_rank_with_the_arguments(tmp_path):
-    mp.spawn(_write_rank, args=(str(tmp_path), ds.ones(4)), nprocs=3, start_method="fork")
+    mp.spawn(_write_rank, args=(str(tmp_path), ds.ones(4)), nprocs=3, start_method="spawn")
     assert sorted(os.listdir(tmp_path)) == ["rank0", "rank1", "rank2"]
     assert (tmp_path / "rank2").read_text() == "6.0"
 
 
 def test_spawn_reports_a_failed_process():
     with pytest.raises(mp.ProcessExitedException, match="process 1 terminated with exit code 3"):
-        mp.spawn(_fail_on_one, nprocs=2, start_method="fork")
+        mp.spawn(_fail_on_one, nprocs=2, start_method="spawn")
 
 
 def test_record_function_is_a_transparent_annotation():
