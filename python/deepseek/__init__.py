@@ -87,7 +87,7 @@ from deepseek._functional import (  # noqa: F401
 )
 from deepseek import special  # noqa: F401
 from deepseek import distributions  # noqa: F401,E402
-from deepseek import jit, multiprocessing, profiler, testing, version  # noqa: F401,E402
+from deepseek import jit, linalg, multiprocessing, profiler, testing, version  # noqa: F401,E402
 from deepseek._type_info import finfo, iinfo  # noqa: F401,E402
 from deepseek.nn._losses_extra import cdist  # noqa: F401,E402
 from deepseek.backends.cuda import (  # noqa: F401
