@@ -114,13 +114,15 @@ def matrix_power(A, n):
     if n < 0:
         raise NotImplementedError("linalg.matrix_power: negative powers need linalg.inv, "
                                   "which deepseek does not implement yet")
-    result = _C.eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(A.shape)
-    base = A
+    if n == 0:  # the identity, still connected to A (a zero gradient), as in torch
+        return _C.eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(A.shape) + A * 0
+    result, base = None, A
     while n:
         if n & 1:
-            result = result @ base
-        base = base @ base
+            result = base if result is None else result @ base
         n >>= 1
+        if n:
+            base = base @ base
     return result
 
 
