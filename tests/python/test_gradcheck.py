@@ -513,6 +513,10 @@ ROWS = [
     Row("embedding_bag", lambda lib, w, p: nnf(lib).embedding_bag(
         lib.tensor([1, 2, 4, 0, 3]), w, lib.tensor([0, 2]), mode="sum", per_sample_weights=p),
         (T(5, 3), T(5))),
+    Row("affine_grid", lambda lib, t: nnf(lib).affine_grid(t, [1, 1, 3, 4], align_corners=False),
+        (T(1, 2, 3),)),
+    Row("grid_sample", lambda lib, x, g: nnf(lib).grid_sample(x, g, align_corners=False),
+        (T(1, 2, 3, 4), T(1, 2, 3, 2, low=-0.9, high=0.9))),
     # ---- nn.functional: pad, attention (whose backward is not differentiable again)
     Row("pad_constant", lambda lib, x: nnf(lib).pad(x, (1, -1, 2, 0), value=0.5), (T(2, 3, 4),)),
     Row("pad_reflect", lambda lib, x: nnf(lib).pad(x, (2, 1, 1, 2), mode="reflect"),

@@ -291,3 +291,90 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
         counts[s] += 1
     divisor = tensor([max(c, 1) for c in counts], dtype=weight.dtype, device=weight.device)
     return total / divisor.unsqueeze(1)
+
+
+def affine_grid(theta, size, align_corners=None):
+    """[N, H, W, 2] sampling grid: theta [N, 2, 3] applied to the output pixels' normalized
+    coordinates (x, y, 1) in [-1, 1] (pixel centres unless align_corners)."""
+    align_corners = bool(align_corners)
+    if theta.dim() != 3 or tuple(theta.shape[1:]) != (2, 3):
+        raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size "
+                         f"{list(size)}. Got {list(theta.shape)}.")
+    if len(size) != 4:
+        raise NotImplementedError("affine_grid only supports 4D sizes, for 2D affine "
+                                  "transformations.")
+    n, _, h, w = (int(s) for s in size)
+    if n != theta.shape[0]:
+        raise ValueError(f"Expected theta to have a batch of {n} matrices, got "
+                         f"{theta.shape[0]}")
+
+    def axis(steps):  # PyTorch's linspace_from_neg_one, value for value
+        if steps <= 1:
+            return _C._zeros([steps], theta.dtype, theta.device, False)
+        r = _C.linspace(-1.0, 1.0, steps, dtype=theta.dtype, device=theta.device)
+        return r if align_corners else r * (steps - 1) / steps
+
+    xs = axis(w).reshape(1, w).expand(h, w)
+    ys = axis(h).reshape(h, 1).expand(h, w)
+    base = _C.stack([xs, ys, xs * 0 + 1], 2).reshape(1, h * w, 3)  # [1, H*W, 3]
+    return (base @ theta.transpose(1, 2)).reshape(n, h, w, 2)
+
+
+def _unnormalize(coord, size, align_corners):
+    # PyTorch's operation order, so that positions on pixel boundaries round the same way.
+    if align_corners:
+        return ((coord + 1) / 2) * (size - 1)
+    return ((coord + 1) * size - 1) / 2
+
+
+def _clip_coordinates(coord, high):
+    """coord clamped to [0, high]; like PyTorch's, its gradient is 0 on the bounds too (a
+    plain clamp passes it there)."""
+    inside = (coord > 0) & (coord < high)
+    return _C.where(inside, coord, _C.clamp(coord, 0.0, high).detach())
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    """Samples input [N, C, H, W] at grid [N, Ho, Wo, 2] ((x, y) in [-1, 1]); modes bilinear
+    and nearest, padding zeros or border."""
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
+                         f"'nearest' or 'bicubic', but got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
+                         f"'border', or 'reflection', but got: '{padding_mode}'")
+    if mode == "bicubic" or padding_mode == "reflection":
+        raise NotImplementedError(f"grid_sample: mode='{mode}' with padding_mode="
+                                  f"'{padding_mode}' is not implemented yet (bilinear or "
+                                  f"nearest with zeros or border padding are)")
+    if input.dim() != 4 or grid.dim() != 4 or grid.shape[-1] != 2:
+        raise RuntimeError(f"grid_sample: expected 4-D input and a grid [N, H_out, W_out, 2], "
+                           f"got input {list(input.shape)} and grid {list(grid.shape)}")
+    if input.shape[0] != grid.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, "
+                           f"but got input with sizes {list(input.shape)} and grid with sizes "
+                           f"{list(grid.shape)}")
+    align_corners = bool(align_corners)
+    n, c, h, w = input.shape
+    ho, wo = grid.shape[1], grid.shape[2]
+    ix = _unnormalize(grid[..., 0], w, align_corners)
+    iy = _unnormalize(grid[..., 1], h, align_corners)
+    if padding_mode == "border":
+        ix, iy = _clip_coordinates(ix, w - 1.0), _clip_coordinates(iy, h - 1.0)
+    flat = input.reshape(n, c, h * w)
+
+    def sample(x, y):
+        """input at integer positions (float tensors x, y [N, Ho, Wo]), 0 outside."""
+        inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
+        index = (_C.clamp(y, 0, h - 1) * w + _C.clamp(x, 0, w - 1)).to(_C.int64)
+        picked = flat.gather(2, index.reshape(n, 1, ho * wo).expand(n, c, ho * wo))
+        return picked.reshape(n, c, ho, wo) * inside.unsqueeze(1).to(input.dtype)
+
+    if mode == "nearest":
+        return sample(_C.round(ix).detach(), _C.round(iy).detach())
+    x0, y0 = _C.floor(ix).detach(), _C.floor(iy).detach()
+    x1, y1 = x0 + 1, y0 + 1
+    wx1, wy1 = (ix - x0).unsqueeze(1), (iy - y0).unsqueeze(1)
+    wx0, wy0 = 1 - wx1, 1 - wy1
+    return (sample(x0, y0) * wx0 * wy0 + sample(x1, y0) * wx1 * wy0
+            + sample(x0, y1) * wx0 * wy1 + sample(x1, y1) * wx1 * wy1)

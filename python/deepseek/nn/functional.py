@@ -23,7 +23,7 @@ __all__ = [
     "triplet_margin_loss", "multi_margin_loss", "poisson_nll_loss", "gaussian_nll_loss",
     "instance_norm", "local_response_norm", "pixel_shuffle", "pixel_unshuffle",
     "channel_shuffle", "bilinear", "unfold", "fold", "softmax2d", "alpha_dropout",
-    "feature_alpha_dropout", "embedding_bag",
+    "feature_alpha_dropout", "embedding_bag", "affine_grid", "grid_sample",
     "linear", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool1d",
     "max_pool2d", "max_pool1d_with_indices",
     "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
@@ -604,4 +604,5 @@ from deepseek.nn._losses_extra import (  # noqa: E402,F401
 from deepseek.nn._functional_layers import (  # noqa: E402,F401
     instance_norm, local_response_norm, pixel_shuffle, pixel_unshuffle, channel_shuffle,
     bilinear, unfold, fold, softmax2d, alpha_dropout, feature_alpha_dropout, embedding_bag,
+    affine_grid, grid_sample,
 )
