@@ -67,15 +67,13 @@ class Encoder:
     module met twice is stored once."""
 
     def __init__(self):
-        self.ids = {}  # id(module) -> number in this checkpoint
-        self.keep_alive = []  # (ids of temporaries must stay unique while saving)
+        self.ids = {}  # id(module) -> number (the object being saved holds every module)
 
     def encode(self, value, where, encode_child):
         if isinstance(value, _module_class()):
             if id(value) in self.ids:
                 return {OBJECT_REF: self.ids[id(value)]}
             number = self.ids[id(value)] = len(self.ids)
-            self.keep_alive.append(value)
             state = {}
             for name, attribute in vars(value).items():
                 where_inside = f"[{name!r}]"
