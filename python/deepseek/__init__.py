@@ -49,6 +49,7 @@ from deepseek._C import (  # noqa: F401  (re-exported API)
 from deepseek._size import Size  # noqa: F401
 from deepseek import _tensor  # noqa: F401  (attaches Python-side Tensor methods)
 from deepseek import _tensor_extra  # noqa: F401  (and these)
+from deepseek._tensor_extra import scatter_reduce  # noqa: F401
 from deepseek._tensor import set_printoptions  # noqa: F401
 from deepseek._factories import (  # noqa: F401
     tensor, as_tensor, empty, zeros, ones, full, arange, rand, randn, randint,

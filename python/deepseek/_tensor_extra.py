@@ -1,6 +1,6 @@
 """Tensor methods built from other ops: unfold (sliding windows as a view), fill_diagonal_,
-the remaining random fills (log_normal_, cauchy_, geometric_) and the memory-placement
-no-ops of a CPU tensor (pin_memory, share_memory_)."""
+the remaining random fills (log_normal_, cauchy_, geometric_), scatter_reduce ('sum' and
+'mean') and the memory-placement no-ops of a CPU tensor (pin_memory, share_memory_)."""
 import math
 
 from deepseek import _C
@@ -90,5 +90,38 @@ def is_shared(self):
 
 for _name in ("unfold", "fill_diagonal_", "log_normal_", "cauchy_", "geometric_", "pin_memory",
               "is_pinned", "share_memory_", "is_shared"):
+    if not hasattr(_C.Tensor, _name):
+        setattr(_C.Tensor, _name, globals()[_name])
+
+
+def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+    """self with src's elements reduced into it at index along dim: 'sum' or 'mean'
+    ('prod', 'amax' and 'amin' need a kernel deepseek does not have yet)."""
+    if reduce not in ("sum", "mean", "prod", "amax", "amin"):
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
+                           f"{reduce}")
+    if reduce not in ("sum", "mean"):
+        raise NotImplementedError(f"scatter_reduce: reduce='{reduce}' is not implemented yet "
+                                  f"('sum' and 'mean' are)")
+    from deepseek._factories import ones_like, zeros_like
+    touched = zeros_like(self, dtype=_C.bool).scatter(dim, index, True)
+    base = self if include_self else self.masked_fill(touched, 0)
+    total = base.scatter_add(dim, index, src)
+    if reduce == "sum":
+        return total
+    counts = zeros_like(self).scatter_add(dim, index, ones_like(src, dtype=self.dtype))
+    if include_self:
+        counts = counts + 1
+    mean = total / counts.clamp_min(1)
+    if not self.dtype.is_floating_point:
+        mean = _C.floor_divide(total, counts.clamp_min(1)).to(self.dtype)
+    return _C.where(touched, mean, self)
+
+
+def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+    return self.copy_(scatter_reduce(self, dim, index, src, reduce, include_self=include_self))
+
+
+for _name in ("scatter_reduce", "scatter_reduce_"):
     if not hasattr(_C.Tensor, _name):
         setattr(_C.Tensor, _name, globals()[_name])

@@ -48,3 +48,33 @@ def test_memory_placement_no_ops():
     x = ds.ones(3)
     assert x.pin_memory() is x and not x.is_pinned()
     assert x.share_memory_() is x and not x.is_shared()
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean"])
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("dtype", ["float64", "int64"])
+def test_scatter_reduce_matches_torch(reduce, include_self, dtype):
+    base = np.arange(12).reshape(3, 4) * 1.5
+    src = np.arange(10).reshape(2, 5) * 2.0 - 3
+    index = np.array([[0, 1, 2, 0, 0], [2, 2, 1, 0, 1]])
+    results = []
+    for lib in (ds, torch):
+        x = lib.tensor(base).to(getattr(lib, dtype))
+        s = lib.tensor(src).to(getattr(lib, dtype))
+        i = lib.tensor(index)
+        if dtype == "float64":
+            x.requires_grad_()
+            s.requires_grad_()
+        out = x.scatter_reduce(0, i[:, :4], s[:, :4], reduce, include_self=include_self)
+        if dtype == "float64":
+            (out ** 2).sum().backward()
+            results.append((out.detach().numpy(), x.grad.numpy(), s.grad.numpy()))
+        else:
+            results.append((out.numpy(),))
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_scatter_reduce_says_which_reductions_are_missing():
+    with pytest.raises(NotImplementedError, match="reduce='amax' is not implemented yet"):
+        ds.zeros(3).scatter_reduce(0, ds.tensor([0, 1]), ds.ones(2), "amax")
