@@ -198,3 +198,27 @@ def test_orthogonal_gain_and_errors():
     np.testing.assert_array_equal(init.orthogonal_(ds.empty(3, 3)).numpy(), first)
     with pytest.raises(ValueError, match="Only tensors with 2 or more dimensions"):
         init.orthogonal_(ds.empty(3))
+
+
+@pytest.mark.parametrize("shape,groups", [((4, 2, 3), 1), ((6, 2, 3, 3), 2),
+                                          ((2, 4, 3, 3, 3), 1)])
+def test_dirac_matches_torch(shape, groups):
+    ours = nn.init.dirac_(ds.empty(*shape), groups)
+    theirs = torch.nn.init.dirac_(torch.empty(*shape), groups)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    with pytest.raises(ValueError, match="divisible by groups"):
+        nn.init.dirac_(ds.empty(3, 2, 3), 2)
+
+
+def test_sparse_zeros_a_share_of_each_column():
+    ds.manual_seed(0)
+    w = nn.init.sparse_(ds.empty(10, 5), 0.3, std=0.1)
+    assert [int((w[:, c] == 0).sum()) for c in range(5)] == [3] * 5
+    assert 0.02 < float(w.std()) < 0.2
+
+
+def test_skip_init_and_to_empty_keep_shapes_and_parameters():
+    m = nn.utils.skip_init(nn.Linear, 3, 4)
+    assert tuple(m.weight.shape) == (4, 3) and isinstance(m.weight, nn.Parameter)
+    weight = m.weight
+    assert m.to_empty(device="cpu") is m and m.weight is weight  # same Parameter, new memory

@@ -92,6 +92,39 @@ def eye_(tensor):
     return tensor
 
 
+def dirac_(tensor, groups=1):
+    """A convolution weight [out, in, *k] that passes its input through: channel i of each
+    group copies input channel i at the kernel's centre (PyTorch's dirac_)."""
+    if tensor.dim() not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    out_channels = tensor.shape[0]
+    if out_channels % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = out_channels // groups
+    count = min(per_group, tensor.shape[1])
+    centre = tuple(k // 2 for k in tensor.shape[2:])
+    with no_grad():
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(count):
+                tensor[(g * per_group + d, d) + centre] = 1
+    return tensor
+
+
+def sparse_(tensor, sparsity, std=0.01):
+    """A 2-D tensor drawn from N(0, std) with ceil(sparsity * rows) zeros in each column."""
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    zeros_per_column = int(math.ceil(sparsity * rows))
+    with no_grad():
+        tensor.normal_(0, std)
+        for col in range(cols):
+            for row in _C.randperm(rows)[:zeros_per_column].tolist():
+                tensor[row, col] = 0
+    return tensor
+
+
 def xavier_uniform_(tensor, gain=1.0):
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))

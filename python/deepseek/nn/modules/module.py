@@ -397,6 +397,15 @@ class Module(StateDictMixin):
         """PyTorch's deprecated form; here the same as register_full_backward_hook."""
         return self.register_full_backward_hook(hook)
 
+    def to_empty(self, *, device):
+        """Moves parameters and buffers to `device` as uninitialised memory of the same
+        shapes (for modules built on the meta device in PyTorch; here, a fresh allocation)."""
+        target = _C.device(device) if isinstance(device, str) else device
+
+        def fresh(t):
+            return _C._empty(list(t.shape), t.dtype, target, False)
+        return self._apply(fresh)
+
     def share_memory(self):
         """A no-op here (see Tensor.share_memory_); returns the module."""
         return self
