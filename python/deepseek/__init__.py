@@ -49,7 +49,13 @@ from deepseek._C import (  # noqa: F401  (re-exported API)
 from deepseek._size import Size  # noqa: F401
 from deepseek import _tensor  # noqa: F401  (attaches Python-side Tensor methods)
 from deepseek import _tensor_extra  # noqa: F401  (and these)
-from deepseek._tensor_extra import scatter_reduce  # noqa: F401
+from deepseek._tensor_extra import (  # noqa: F401
+    scatter_reduce, asinh, acosh, atanh, diagflat, inner, dist, isin, quantile,
+)
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+ravel = _C.Tensor.ravel
+swapdims, moveaxis, fliplr, flipud = (_C.Tensor.swapdims, _C.Tensor.moveaxis,
+                                      _C.Tensor.fliplr, _C.Tensor.flipud)
 from deepseek._tensor import set_printoptions  # noqa: F401
 from deepseek._factories import (  # noqa: F401
     tensor, as_tensor, empty, zeros, ones, full, arange, rand, randn, randint,

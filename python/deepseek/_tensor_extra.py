@@ -125,3 +125,123 @@ def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
 for _name in ("scatter_reduce", "scatter_reduce_"):
     if not hasattr(_C.Tensor, _name):
         setattr(_C.Tensor, _name, globals()[_name])
+
+
+# ---- small compositions PyTorch has as Tensor methods (and most as torch functions) ----
+
+def _is_signed(self):
+    return self.dtype not in (_C.uint8, _C.bool)
+
+
+def sum_to_size(self, *size):
+    """Sums self down to `size` (a shape self broadcasts from)."""
+    if len(size) == 1 and not isinstance(size[0], int):
+        size = tuple(size[0])
+    lead = self.dim() - len(size)
+    if lead < 0:
+        raise RuntimeError(f"size {{{', '.join(map(str, size))}}} is not expandable to size "
+                           f"{{{', '.join(map(str, self.shape))}}}.")
+    out = self.sum(list(range(lead))) if lead else self
+    keep = [d for d, n in enumerate(size) if n == 1 and out.shape[d] != 1]
+    return out.sum(keep, True) if keep else out
+
+
+def asinh(self):
+    """log(|x| + sqrt(x^2 + 1)) with x's sign (exact symmetry, no cancellation for x < 0)."""
+    a = _C.abs(self)
+    return _C.sign(self) * _C.log1p(a + a * a / (_C.sqrt(a * a + 1) + 1))
+
+
+def acosh(self):
+    return _C.log(self + _C.sqrt(self * self - 1))
+
+
+def atanh(self):
+    return 0.5 * _C.log1p(2 * self / (1 - self))
+
+
+def diagflat(self, offset=0):
+    return _C.diag(self.reshape(-1), offset)
+
+
+def inner(self, other):
+    if self.dim() == 0 or other.dim() == 0:
+        return self * other
+    from deepseek._functional import tensordot
+    return tensordot(self, other, ([-1], [-1]))
+
+
+def dist(self, other, p=2):
+    return _C.norm(self - other, p, None, False)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    if not isinstance(test_elements, _C.Tensor):
+        from deepseek._factories import tensor
+        test_elements = tensor(test_elements)
+    if not isinstance(elements, _C.Tensor):
+        from deepseek._factories import tensor
+        elements = tensor(elements)
+    found = (elements.unsqueeze(-1) == test_elements.reshape(-1)).any(-1)
+    return ~found if invert else found
+
+
+def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """The q-th quantiles (q a number or a 1-D tensor, in [0, 1]) along dim (all of self
+    when None), interpolating between the order statistics around q * (n - 1)."""
+    import math
+    if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+        raise ValueError(f"quantile() interpolation must be one of linear, lower, higher, "
+                         f"midpoint or nearest. Got {interpolation}.")
+    x = self.reshape(-1) if dim is None else self
+    d = 0 if dim is None else dim % self.dim()
+    values = x.sort(d).values
+    n = values.shape[d]
+    qs = q.tolist() if isinstance(q, _C.Tensor) else q
+    scalar_q = not isinstance(qs, list)
+    outs = []
+    for p in ([qs] if scalar_q else qs):
+        if not 0 <= p <= 1:
+            raise RuntimeError("quantile() q values must be in the range [0, 1]")
+        pos = p * (n - 1)
+        lo, hi = int(math.floor(pos)), int(math.ceil(pos))
+        low, high = values.select(d, lo), values.select(d, hi)
+        if interpolation == "lower":
+            r = low
+        elif interpolation == "higher":
+            r = high
+        elif interpolation == "midpoint":
+            r = (low + high) / 2
+        elif interpolation == "nearest":
+            r = low if round(pos) == lo else high  # (round half to even, as torch)
+        else:
+            r = low + (high - low) * (pos - lo)
+        if keepdim:
+            r = r.unsqueeze(d) if dim is not None else r.reshape([1] * self.dim())
+        outs.append(r)
+    return outs[0] if scalar_q else _C.stack(outs, 0)
+
+
+_ALIASES = {
+    "H": property(lambda self: self.t() if self.dim() == 2 else self),
+    "mH": property(lambda self: self.transpose(-2, -1)),
+    "itemsize": property(lambda self: self.element_size()),
+    "nbytes": property(lambda self: self.numel() * self.element_size()),
+    "is_complex": lambda self: False,
+    "is_inference": lambda self: False,
+    "is_signed": _is_signed,
+    "positive": lambda self: self,
+    "ravel": lambda self: self.reshape(-1),
+    "swapdims": lambda self, dim0, dim1: self.transpose(dim0, dim1),
+    "moveaxis": lambda self, source, destination: self.movedim(source, destination),
+    "fliplr": lambda self: self.flip(1),
+    "flipud": lambda self: self.flip(0),
+    "tril_": lambda self, diagonal=0: self.copy_(self.tril(diagonal)),
+    "triu_": lambda self, diagonal=0: self.copy_(self.triu(diagonal)),
+    "sum_to_size": sum_to_size, "asinh": asinh, "arcsinh": asinh, "acosh": acosh,
+    "arccosh": acosh, "atanh": atanh, "arctanh": atanh, "diagflat": diagflat, "inner": inner,
+    "dist": dist, "isin": isin, "quantile": quantile,
+}
+for _name, _value in _ALIASES.items():
+    if not hasattr(_C.Tensor, _name):
+        setattr(_C.Tensor, _name, _value)

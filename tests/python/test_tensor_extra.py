@@ -78,3 +78,41 @@ def test_scatter_reduce_matches_torch(reduce, include_self, dtype):
 def test_scatter_reduce_says_which_reductions_are_missing():
     with pytest.raises(NotImplementedError, match="reduce='amax' is not implemented yet"):
         ds.zeros(3).scatter_reduce(0, ds.tensor([0, 1]), ds.ones(2), "amax")
+
+
+A = np.random.default_rng(30).standard_normal((3, 4))
+
+SMALL_CASES = [
+    ("mH", lambda m: m.tensor(A).mH), ("H", lambda m: m.tensor(A).H),
+    ("sum_to_size", lambda m: m.tensor(np.ones((2, 3, 4))).sum_to_size(3, 1)),
+    ("asinh", lambda m: m.asinh(m.tensor(np.array([-1e3, -2.5, -1e-8, 0.0, 0.3, 40.0])))),
+    ("acosh", lambda m: m.acosh(m.tensor(np.array([1.0, 1.5, 10.0, 1e3])))),
+    ("atanh", lambda m: m.atanh(m.tensor(np.array([-0.99, -0.3, 0.0, 1e-9, 0.7])))),
+    ("diagflat", lambda m: m.diagflat(m.tensor(A[:2, :2]), 1)),
+    ("inner", lambda m: m.inner(m.tensor(A), m.tensor(A[:2]))),
+    ("dist", lambda m: m.dist(m.tensor(A), m.tensor(A * 2), 3)),
+    ("isin", lambda m: m.isin(m.tensor([1, 2, 3, 4]), m.tensor([2, 4, 9]))),
+    ("quantile", lambda m: m.quantile(m.tensor(A), 0.3)),
+    ("quantile_dim", lambda m: m.quantile(m.tensor(A), m.tensor([0.1, 0.5, 0.9]).double(), dim=1,
+                                          keepdim=True)),
+    ("quantile_nearest", lambda m: m.quantile(m.tensor(A), 0.4, dim=0,
+                                              interpolation="nearest")),
+    ("ravel", lambda m: m.tensor(A).t().ravel()), ("fliplr", lambda m: m.fliplr(m.tensor(A))),
+    ("flipud", lambda m: m.flipud(m.tensor(A))),
+    ("moveaxis", lambda m: m.moveaxis(m.tensor(np.ones((2, 3, 4))), 0, 2)),
+    ("triu_", lambda m: m.tensor(A).triu_(1)),
+]
+
+
+@pytest.mark.parametrize("name,fn", SMALL_CASES, ids=[c[0] for c in SMALL_CASES])
+def test_small_methods_match_torch(name, fn):
+    ours, theirs = fn(ds), fn(torch)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_size_and_kind_queries():
+    x = ds.ones(3, 4)
+    assert (x.itemsize, x.nbytes) == (4, 48)
+    assert not x.is_complex() and x.is_signed() and not ds.ones(2, dtype=ds.uint8).is_signed()
+    assert x.positive() is x and not x.is_inference()
