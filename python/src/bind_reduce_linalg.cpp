@@ -84,8 +84,9 @@ void bind_sorting_scans(py::module_& m, py::class_<TensorImpl, std::shared_ptr<T
   cls.def("median", median_fn, py::arg("dim") = py::none(), py::arg("keepdim") = false);
   auto unique_fn = [](const Tensor& x, bool /*sorted*/, bool return_inverse, bool return_counts,
                       py::object dim) -> py::object {
-    DS_CHECK(dim.is_none(), NotImplementedError, "unique: the dim argument is not supported yet");
-    UniqueResult r = unique(x, return_inverse, return_counts);
+    UniqueResult r = dim.is_none()
+                         ? unique(x, return_inverse, return_counts)
+                         : unique_dim(x, dim.cast<int64_t>(), return_inverse, return_counts);
     if (!return_inverse && !return_counts) return py::cast(r.values);
     py::list out;
     out.append(r.values);

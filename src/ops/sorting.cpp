@@ -153,6 +153,48 @@ UniqueResult unique(const Tensor& x, bool return_inverse, bool return_counts) {
   return r;
 }
 
+UniqueResult unique_dim(const Tensor& x, int64_t dim, bool return_inverse, bool return_counts) {
+  autograd::GradModeGuard off(false);
+  DS_CHECK(x.dim() > 0, RuntimeError, "unique_dim: a 0-dim tensor has no dim {}", dim);
+  const int64_t d = normalize_dim(dim, x.dim(), "unique_dim");
+  const TensorOptions long_opts = TensorOptions(DType::Int64).set_device(x.device());
+  const Tensor moved = movedim(x.detach(), {d}, {0});  // slices along dim become rows
+  const int64_t n = moved.size(0);
+  Shape rest(moved.sizes().begin() + 1, moved.sizes().end());
+  const Tensor rows = reshape(contiguous(moved), {n, -1});
+  const int64_t m = rows.size(1);
+  // Lexicographic order of the rows: stable sorts by each column, last column first.
+  Tensor order = arange(Scalar(int64_t{0}), Scalar(n), Scalar(int64_t{1}), long_opts);
+  for (int64_t col = m - 1; col >= 0; --col) {
+    Tensor keys = index_select(select(rows, 1, col), 0, order);
+    order = index_select(order, 0, std::get<1>(sort(keys, 0, false, true)));
+  }
+  const Tensor sorted = index_select(rows, 0, order);
+  // A row starts a new group where any element differs from the row before it.
+  Tensor is_new = ones({n}, TensorOptions(DType::Bool).set_device(x.device()));
+  if (n > 1 && m > 0) {
+    Tensor differs = any(ne(slice(sorted, 0, 1, std::nullopt), slice(sorted, 0, 0, n - 1)), {1});
+    is_new = cat({ones({1}, TensorOptions(DType::Bool).set_device(x.device())), differs}, 0);
+  } else if (n > 1) {
+    is_new = cat({ones({1}, TensorOptions(DType::Bool).set_device(x.device())),
+                  zeros({n - 1}, TensorOptions(DType::Bool).set_device(x.device()))},
+                 0);
+  }
+  const Tensor firsts =
+      masked_select(arange(Scalar(int64_t{0}), Scalar(n), Scalar(int64_t{1}), long_opts), is_new);
+  Shape values_shape{firsts.numel()};
+  values_shape.insert(values_shape.end(), rest.begin(), rest.end());
+  UniqueResult r;
+  r.values = movedim(reshape(index_select(sorted, 0, firsts), values_shape), {0}, {d});
+  if (!return_inverse && !return_counts) return r;
+  Tensor group = sub(cumsum(is_new, 0), wrapped_scalar(1));
+  if (return_inverse) r.inverse = scatter(zeros({n}, long_opts), 0, order, group);
+  if (return_counts) {
+    r.counts = index_add(zeros({firsts.numel()}, long_opts), 0, group, ones({n}, long_opts));
+  }
+  return r;
+}
+
 Tensor searchsorted(const Tensor& seq, const Tensor& values, bool out_int32, bool right) {
   check_same_device("searchsorted", {seq, values});
   DS_CHECK(seq.dim() >= 1, RuntimeError,

@@ -132,8 +132,23 @@ def test_unique_matches_torch():
     assert counts.tolist() == [1, 2, 1, 1]
     empty, tempty = pair(np.zeros(0, dtype=np.int64))
     same(ds.unique(empty), torch.unique(tempty))
-    with pytest.raises(NotImplementedError, match="dim"):
-        ds.unique(x, dim=0)
+
+
+@pytest.mark.parametrize("dim", [0, 1, 2, -1])
+def test_unique_along_a_dim_matches_torch(dim):
+    values = np.random.default_rng(dim + 5).integers(0, 3, (6, 3, 2))
+    for data in (values, values * 0.5):
+        for inv, cnt in ((False, False), (True, False), (False, True), (True, True)):
+            ours = ds.unique(ds.tensor(data), dim=dim, return_inverse=inv, return_counts=cnt)
+            theirs = torch.unique(torch.tensor(data), dim=dim, return_inverse=inv,
+                                  return_counts=cnt)
+            ours = ours if isinstance(ours, tuple) else (ours,)
+            theirs = theirs if isinstance(theirs, tuple) else (theirs,)
+            assert len(ours) == len(theirs)
+            for a, b in zip(ours, theirs):
+                np.testing.assert_array_equal(a.numpy(), b.numpy())
+    with pytest.raises(IndexError):
+        ds.unique(ds.tensor(values), dim=3)
 
 
 def test_searchsorted_matches_torch():

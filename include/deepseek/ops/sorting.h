@@ -34,6 +34,10 @@ struct UniqueResult {
   Tensor values, inverse, counts;
 };
 UniqueResult unique(const Tensor& x, bool return_inverse = false, bool return_counts = false);
+// The sorted distinct slices of x along dim (slices compared element by element, in
+// lexicographic order); inverse gives each slice's group (1-D, x.size(dim) long).
+UniqueResult unique_dim(const Tensor& x, int64_t dim, bool return_inverse = false,
+                        bool return_counts = false);
 
 // For each value, the index where it would be inserted into the innermost dim of
 // sorted_sequence to keep it sorted (first such index, or last with right = true).
