@@ -197,10 +197,10 @@ def kron(a, b):
 def block_diag(*tensors):
     tensors = [t.reshape(1, 1) if t.dim() == 0 else t.reshape(1, -1) if t.dim() == 1 else t
                for t in _tensors(tensors, "block_diag")]
-    for t in tensors:
+    for i, t in enumerate(tensors):
         if t.dim() != 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer "
-                               f"dimensions. Input {tensors.index(t)} has {t.dim()} dimensions")
+                               f"dimensions. Input {i} has {t.dim()} dimensions")
     if not tensors:
         return _C._zeros([0, 0], None, None, False)
     dtype = tensors[0].dtype

@@ -272,23 +272,19 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
         rows = rows * per_sample_weights.index_select(0, keep_t).unsqueeze(1)
     segment_t = tensor(segment, dtype=_C.int64, device=weight.device)
     base = zeros(bags, dim, dtype=weight.dtype, device=weight.device)
+    counts = [0] * bags
+    for s in segment:
+        counts[s] += 1
     if mode == "max":
-        out = []
-        for bag in range(bags):
-            members = [i for i, s in enumerate(segment) if s == bag]
-            if members:
-                picked = rows.index_select(0, tensor(members, dtype=_C.int64,
-                                                     device=weight.device))
-                out.append(picked.max(0).values)
-            else:
-                out.append(base[bag])
+        # Bags are consecutive runs of rows (segment ids only grow).
+        out, start = [], 0
+        for bag, count in enumerate(counts):
+            out.append(rows.narrow(0, start, count).max(0).values if count else base[bag])
+            start += count
         return _C.stack(out, 0) if out else base
     total = base.index_add(0, segment_t, rows)
     if mode == "sum":
         return total
-    counts = [0] * bags
-    for s in segment:
-        counts[s] += 1
     divisor = tensor([max(c, 1) for c in counts], dtype=weight.dtype, device=weight.device)
     return total / divisor.unsqueeze(1)
 

@@ -10,7 +10,7 @@ from deepseek import _C
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def _reduce(loss, reduction, name):
+def _reduce(loss, reduction):
     if reduction == "none":
         return loss
     if reduction == "mean":
@@ -56,7 +56,7 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, r
                         reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     loss = _C.clamp(-target * (input1 - input2) + margin, 0.0, None)
-    return _reduce(loss, reduction, "margin_ranking_loss")
+    return _reduce(loss, reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
@@ -65,13 +65,13 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     zeros = input * 0
     margin_part = _C.where(target != 1, _C.clamp(margin - input, 0.0, None), zeros)
     own_part = _C.where(target != -1, input, zeros)
-    return _reduce(margin_part + own_part, reduction, "hinge_embedding_loss")
+    return _reduce(margin_part + own_part, reduction)
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     from deepseek.nn.functional import softplus
-    return _reduce(softplus(-target * input), reduction, "soft_margin_loss")
+    return _reduce(softplus(-target * input), reduction)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
@@ -82,7 +82,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     if weight is not None:
         loss = loss * weight
     loss = loss.sum(-1) / input.shape[-1]  # mean over classes
-    return _reduce(loss, reduction, "multilabel_soft_margin_loss")
+    return _reduce(loss, reduction)
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,
@@ -96,7 +96,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
     zeros = cos * 0
     loss = _C.where(target == 1, 1 - cos, zeros) + _C.where(
         target == -1, _C.clamp(cos - margin, 0.0, None), zeros)
-    return _reduce(loss, reduction, "cosine_embedding_loss")
+    return _reduce(loss, reduction)
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
@@ -106,8 +106,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
         d_neg = _C.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
-    return _reduce(_C.clamp(margin + d_pos - d_neg, 0.0, None), reduction,
-                   "triplet_margin_loss")
+    return _reduce(_C.clamp(margin + d_pos - d_neg, 0.0, None), reduction)
 
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
@@ -130,7 +129,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     loss = loss.masked_fill(mask, 0).sum(1) / classes
     if input.dim() != 2:
         loss = loss.reshape([])
-    return _reduce(loss, reduction, "multi_margin_loss")
+    return _reduce(loss, reduction)
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
@@ -143,7 +142,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     if full:
         stirling = target * _C.log(target) - target + 0.5 * _C.log(2 * math.pi * target)
         loss = loss + stirling.masked_fill(target <= 1, 0)
-    return _reduce(loss, reduction, "poisson_nll_loss")
+    return _reduce(loss, reduction)
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
@@ -165,4 +164,4 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     loss = 0.5 * (_C.log(var) + (input - target) ** 2 / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
-    return _reduce(loss, reduction, "gaussian_nll_loss")
+    return _reduce(loss, reduction)
